@@ -1,0 +1,8 @@
+// Tests against real Terraform output in ../shared/terraform-corpus (or TERRAFORM_CORPUS).
+import base from './jest.config.js'
+
+export default {
+  ...base,
+  testMatch: ['<rootDir>/__tests__/corpus/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/']
+}

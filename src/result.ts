@@ -1,0 +1,70 @@
+// What the action learned about one workspace's plan: the renderers, publishers and outputs read this.
+import type { PlanModel } from './plan/model.js'
+
+/** Final plan statuses: finished, errored, canceled, unreachable (other strings are tolerated). */
+export type PlanStatus = string
+
+export interface ExecutionDetails {
+  mode?: string // remote | agent | local
+  agentId?: string
+  agentName?: string
+  agentPoolId?: string
+  agentPoolName?: string
+}
+
+export interface DiagnosticSnippet {
+  context?: string
+  code: string
+  startLine: number
+  highlightStartOffset?: number
+  highlightEndOffset?: number
+}
+
+/** An error or warning from the plan's structured log. */
+export interface Diagnostic {
+  severity: 'error' | 'warning'
+  summary: string
+  detail?: string
+  filename?: string
+  line?: number
+  snippet?: DiagnosticSnippet
+}
+
+export type FailCondition = 'errored' | 'changes' | 'destroy' | 'replace' | 'drift' | 'none'
+
+/** One tripped merge gate and the resources that tripped it. */
+export interface GateTrip {
+  condition: Exclude<FailCondition, 'none'> | 'protect'
+  /** One line, e.g. "2 resources would be destroyed". */
+  message: string
+  addresses: string[]
+}
+
+export interface SentinelMocks {
+  path: string
+  files: string[]
+}
+
+export interface WorkspaceResult {
+  hostname: string
+  runId?: string
+  planId: string
+  organization?: string
+  workspace?: string
+  runUrl?: string
+  status: PlanStatus
+  model: PlanModel
+  /** Why per-resource detail is missing (model.source is 'api-counts'), and how to get it. */
+  detailsNote?: string
+  jsonPath?: string
+  /** Error and warning diagnostics from the plan log (errored plans). */
+  diagnostics: Diagnostic[]
+  /** Last lines of a plain-text plan log, when it had no structured diagnostics. */
+  logTail?: string[]
+  execution?: ExecutionDetails
+  gates: GateTrip[]
+  sentinelMocks?: SentinelMocks
+  /** A non-fatal problem worth showing (e.g. the Sentinel export failed). */
+  warnings: string[]
+  comment?: { id: number; url: string }
+}
