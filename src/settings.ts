@@ -1,4 +1,8 @@
 // Every input parsed and validated once, before any network call, into one typed Settings object.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as core from '@actions/core'
+import { parseDuration } from './duration.js'
 import type { FailCondition } from './result.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
@@ -35,4 +39,551 @@ export interface Settings {
   sentinelMocksKeep: boolean
   /** Folder for downloaded files (RUNNER_TEMP or the OS temp folder). */
   tempDir: string
+}
+
+/** All input problems found at once, one line each, so a user fixes them in one go. */
+export class InputError extends Error {
+  readonly problems: string[]
+
+  constructor(problems: string[]) {
+    super(problems.join('\n'))
+    this.name = 'InputError'
+    this.problems = problems
+  }
+}
+
+const DEFAULT_HOSTNAME = 'app.terraform.io'
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
+/** GitHub stops a job after 6 hours: waiting longer than that cannot help. */
+const MAX_WAIT_MS = 6 * 3_600_000
+const MIN_POLL_MS = 1000
+const MAX_POLL_MS = 5 * 60_000
+const MAX_LABEL_LENGTH = 100
+
+const DURATION_ADVICE = 'use a duration like 90s, 15m or 1h, or a number of seconds'
+const HOSTNAME_ADVICE =
+  'use a host like app.terraform.io or tfe.example.com:8443, or a URL like https://tfe.example.com'
+const TOKEN_EXAMPLE = 'token: ${{ secrets.TF_API_TOKEN }}'
+const GITHUB_TOKEN_EXAMPLE = 'github-token: ${{ github.token }}'
+/** The defaults of action.yml, for runs outside the runner (which passes them itself). */
+const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  'wait-timeout': '30m',
+  'poll-interval': '3s',
+  comment: 'update',
+  'comment-mode': 'per-workspace',
+  details: 'true',
+  'fail-on': 'errored',
+  'sentinel-mocks': 'false',
+  'sentinel-mocks-keep': 'false'
+}
+/** What users may write (case-insensitive) → what it means. */
+const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
+  update: 'update',
+  new: 'new',
+  'changes-only': 'changes-only',
+  off: 'off',
+  true: 'update',
+  false: 'off'
+}
+const COMMENT_LAYOUTS: Readonly<Record<string, CommentLayout>> = {
+  'per-workspace': 'per-workspace',
+  combined: 'combined'
+}
+const SENTINEL_MOCKS_POLICIES: Readonly<Record<string, SentinelMocksPolicy>> = {
+  false: 'off',
+  true: 'on',
+  required: 'required'
+}
+const FAIL_CONDITIONS: readonly FailCondition[] = [
+  'errored',
+  'changes',
+  'destroy',
+  'replace',
+  'drift',
+  'none'
+]
+
+/** Where a value came from, for messages: the input, or the environment variable it fell back to. */
+interface Sourced {
+  value: string
+  label: string
+}
+
+/** Problems are collected, not thrown, so that every bad input is reported together. */
+type Report = (problem: string) => void
+
+/**
+ * Reads and validates every input (`INPUT_<NAME>` variables, as the runner passes them) and the
+ * runner's environment. Throws an InputError listing every problem; never prints a token.
+ */
+export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const problems: string[] = []
+  const report: Report = problem => problems.push(problem)
+  const event = lazyEvent(env)
+
+  const token = readSecret(env, 'token', ['TF_API_TOKEN', 'TFE_TOKEN'], TOKEN_EXAMPLE, report)
+  const githubToken = readSecret(env, 'github-token', [], GITHUB_TOKEN_EXAMPLE, report)
+  if (!token) {
+    report(
+      `Input \`token\` is missing: set it (e.g. ${TOKEN_EXAMPLE}) or the TF_API_TOKEN environment variable.`
+    )
+  }
+
+  const address = parseAddress(
+    readSourced(env, 'hostname', ['TF_HOSTNAME', 'TFE_HOSTNAME']) ?? {
+      value: DEFAULT_HOSTNAME,
+      label: 'Input `hostname`'
+    },
+    report
+  )
+  const target = parseTarget(env, event, report)
+  const waitTimeoutMs = parseWaitTimeout(readInput(env, 'wait-timeout'), report)
+  const pollIntervalMs = parsePollInterval(readInput(env, 'poll-interval'), waitTimeoutMs, report)
+
+  const comment = parseChoice('comment', readInput(env, 'comment'), COMMENT_POLICIES, report)
+  const commentMode = parseChoice(
+    'comment-mode',
+    readInput(env, 'comment-mode'),
+    COMMENT_LAYOUTS,
+    report
+  )
+  const commentLabel = parseCommentLabel(readInput(env, 'comment-label'), report)
+  const prNumber = parsePrNumber(env, comment !== 'off', event, report)
+  const commenting = comment !== 'off' && prNumber !== undefined
+  if (commenting && !githubToken) {
+    report(
+      `Input \`github-token\` is empty but comment is "${comment}" on pull request #${prNumber}: ` +
+        `pass a token with pull-requests: write (e.g. ${GITHUB_TOKEN_EXAMPLE}) or set comment: off.`
+    )
+  }
+  const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commenting, report)
+
+  const settings: Settings = {
+    token: token?.value ?? '',
+    ...address,
+    target,
+    waitTimeoutMs,
+    pollIntervalMs,
+    githubToken: githubToken?.value ?? '',
+    githubApiUrl: (env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
+    repository,
+    comment,
+    commentMode,
+    commentLabel,
+    prNumber,
+    failOn: parseFailOn(readInput(env, 'fail-on'), report),
+    protect: splitList(readInput(env, 'protect')),
+    details: parseBoolean('details', readInput(env, 'details'), report),
+    sentinelMocks: parseChoice(
+      'sentinel-mocks',
+      readInput(env, 'sentinel-mocks'),
+      SENTINEL_MOCKS_POLICIES,
+      report
+    ),
+    sentinelMocksKeep: parseBoolean(
+      'sentinel-mocks-keep',
+      readInput(env, 'sentinel-mocks-keep'),
+      report
+    ),
+    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir()
+  }
+  if (problems.length > 0) throw new InputError(problems)
+  return settings
+}
+
+/**
+ * `core.getInput` semantics on an explicit environment: `INPUT_<NAME>` (dashes kept), trimmed,
+ * empty meaning not given; then the action.yml default, if any.
+ */
+function readInput(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim()
+  return value || (INPUT_DEFAULTS[name] ?? '')
+}
+
+/** The input, else the first environment variable that is set; undefined when none is. */
+function readSourced(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallbacks: string[]
+): Sourced | undefined {
+  const value = readInput(env, name)
+  if (value) return { value, label: `Input \`${name}\`` }
+  for (const variable of fallbacks) {
+    const fallback = env[variable]?.trim()
+    if (fallback) return { value: fallback, label: `Input \`${name}\` (from ${variable})` }
+  }
+  return undefined
+}
+
+/**
+ * Masked before anything else can print it, every piece too (the runner masks line by line).
+ * Whitespace inside is a copy-paste slip that would only show later as a puzzling 401.
+ */
+function readSecret(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallbacks: string[],
+  example: string,
+  report: Report
+): Sourced | undefined {
+  const secret = readSourced(env, name, fallbacks)
+  if (!secret) return undefined
+  core.setSecret(secret.value)
+  const pieces = secret.value.split(/\s+/)
+  if (pieces.length > 1) {
+    pieces.filter(piece => piece !== '').forEach(piece => core.setSecret(piece))
+    report(
+      `${secret.label} contains whitespace or a line break: give the token alone, e.g. ${example}.`
+    )
+  }
+  return secret
+}
+
+/** `Input \`x\` is "bad": advice.` — the value quoted and shortened, so odd characters show. */
+function badValue(label: string, value: string, advice: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value
+  return `${label} is ${JSON.stringify(shown)}: ${advice}.`
+}
+
+/**
+ * Comma or newline separated, trimmed, blanks and duplicates dropped (order kept). Commas inside
+ * `[...]` stay, so an address pattern like `aws_s3_bucket.b["logs,archive"]` survives.
+ */
+export function splitList(text: string): string[] {
+  const items: string[] = []
+  let current = ''
+  let depth = 0
+  for (const char of text) {
+    if (char === '\n' || char === '\r' || (char === ',' && depth === 0)) {
+      items.push(current)
+      current = ''
+      depth = 0
+      continue
+    }
+    if (char === '[') depth++
+    else if (char === ']' && depth > 0) depth--
+    current += char
+  }
+  items.push(current)
+  return [...new Set(items.map(item => item.trim()).filter(item => item !== ''))]
+}
+
+function parseAddress(source: Sourced, report: Report): Pick<Settings, 'origin' | 'hostname'> {
+  const parsed = parseHostname(source.value)
+  if (typeof parsed === 'string') {
+    report(badValue(source.label, source.value, parsed))
+    return { origin: `https://${DEFAULT_HOSTNAME}`, hostname: DEFAULT_HOSTNAME }
+  }
+  return parsed
+}
+
+const HOST_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
+const IPV6 = /^\[[0-9a-f:.]+\]$/
+
+/** The web origin and host[:port], or advice on what to write instead. */
+function parseHostname(text: string): Pick<Settings, 'origin' | 'hostname'> | string {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text)
+  let url: URL
+  try {
+    url = new URL(hasScheme ? text : `https://${text}`)
+  } catch {
+    return HOSTNAME_ADVICE
+  }
+  const extras = url.username || url.password || url.search || url.hash || /[?#]/.test(text)
+  if (!['https:', 'http:'].includes(url.protocol) || extras) return HOSTNAME_ADVICE
+  if (!HOST_NAME.test(url.hostname) && !IPV6.test(url.hostname)) return HOSTNAME_ADVICE
+  if (!['/', '/api/v2', '/api/v2/'].includes(url.pathname)) {
+    return `give the host without a path (only /api/v2 may follow it): ${HOSTNAME_ADVICE}`
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return (
+      `the API token must travel over https, so http:// is accepted only for localhost, ` +
+      `127.x.x.x and [::1]; use https://${url.host}`
+    )
+  }
+  return { origin: url.origin, hostname: url.host }
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+/** The three ways to name the runs, with what their entries look like. */
+const TARGET_LISTS = {
+  'run-id': { pattern: /^run-[A-Za-z0-9]{16}$/, example: 'run-CZcmD7eagjhyX0vN' },
+  'plan-id': { pattern: /^plan-[A-Za-z0-9]{16}$/, example: 'plan-Vz6hsV3ujRzuDbCK' },
+  workspace: { pattern: /^[A-Za-z0-9_*-]+$/, example: 'app-prod, app-*' }
+} as const
+type TargetInput = keyof typeof TARGET_LISTS
+const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/
+const COMMIT_SHA = /^[0-9a-f]{40}$/i
+
+function parseTarget(env: NodeJS.ProcessEnv, event: LazyEvent, report: Report): RunTarget {
+  const names = Object.keys(TARGET_LISTS) as TargetInput[]
+  const given = names.filter(name => readInput(env, name) !== '')
+  if (given.length !== 1) {
+    const got =
+      given.length === 0 ? 'none was given' : `got ${joinWords(given.map(quoteName), 'and')}`
+    report(
+      `Give exactly one of the inputs ${joinWords(names.map(quoteName), 'and')} (${got}), ` +
+        `e.g. run-id: ${TARGET_LISTS['run-id'].example}.`
+    )
+    return { kind: 'runs', runIds: [] }
+  }
+  const [name] = given
+  const items = parseList(name, readInput(env, name), TARGET_LISTS[name], report)
+  if (name === 'run-id') return { kind: 'runs', runIds: items }
+  if (name === 'plan-id') return { kind: 'plans', planIds: items }
+  return {
+    kind: 'discover',
+    workspaces: items,
+    organization: parseOrganization(env, report),
+    commitSha: parseCommitSha(env, event, report)
+  }
+}
+
+/** `a, b or c` */
+function joinWords(words: readonly string[], conjunction: 'and' | 'or'): string {
+  return words.length < 2
+    ? words.join('')
+    : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`
+}
+
+function quoteName(name: string): string {
+  return `\`${name}\``
+}
+
+/** A list whose every entry must match `pattern`; the bad entries are named in one problem. */
+function parseList(
+  name: string,
+  text: string,
+  { pattern, example }: { pattern: RegExp; example: string },
+  report: Report
+): string[] {
+  const items = splitList(text)
+  const bad = items.filter(item => !pattern.test(item))
+  if (items.length === 0 || bad.length > 0) {
+    report(
+      badValue(
+        `Input \`${name}\``,
+        bad.length > 0 ? bad.join(', ') : text,
+        `use one or more, comma or newline separated, like ${example}`
+      )
+    )
+  }
+  return items
+}
+
+function parseOrganization(env: NodeJS.ProcessEnv, report: Report): string {
+  const organization = readSourced(env, 'organization', ['TF_CLOUD_ORGANIZATION'])
+  if (!organization) {
+    report(
+      'Input `organization` is missing: it is required with `workspace`; set it ' +
+        '(e.g. organization: my-org) or TF_CLOUD_ORGANIZATION.'
+    )
+    return ''
+  }
+  if (!ORGANIZATION_NAME.test(organization.value)) {
+    report(badValue(organization.label, organization.value, 'use an organization name like my-org'))
+  }
+  return organization.value
+}
+
+/** The PR's head commit: HCP Terraform plans it, while GITHUB_SHA is GitHub's merge commit there. */
+function parseCommitSha(env: NodeJS.ProcessEnv, event: LazyEvent, report: Report): string {
+  const advice =
+    'use a full 40-character commit SHA, e.g. commit-sha: ${{ github.event.pull_request.head.sha }}'
+  const given = readInput(env, 'commit-sha')
+  const source: Sourced | undefined = given
+    ? { value: given, label: 'Input `commit-sha`' }
+    : defaultCommitSha(env, event, report)
+  if (!source) {
+    report(`Input \`commit-sha\` is missing: it is needed with \`workspace\`; ${advice}.`)
+    return ''
+  }
+  if (!COMMIT_SHA.test(source.value)) report(badValue(source.label, source.value, advice))
+  return source.value.toLowerCase()
+}
+
+function defaultCommitSha(
+  env: NodeJS.ProcessEnv,
+  event: LazyEvent,
+  report: Report
+): Sourced | undefined {
+  if (isPullRequestEvent(env)) {
+    const loaded = event()
+    if ('problem' in loaded) {
+      report(
+        `${loaded.problem}; it is needed for the pull request's head commit: give \`commit-sha\`.`
+      )
+      return undefined
+    }
+    const head = field(loaded.payload, 'pull_request', 'head', 'sha')
+    if (typeof head === 'string' && head) {
+      return { value: head, label: 'Input `commit-sha` (from the event pull_request.head.sha)' }
+    }
+  }
+  const sha = env.GITHUB_SHA?.trim()
+  return sha ? { value: sha, label: 'Input `commit-sha` (from GITHUB_SHA)' } : undefined
+}
+
+function parseWaitTimeout(text: string, report: Report): number {
+  const ms = parseDuration(text)
+  const label = 'Input `wait-timeout`'
+  if (ms === undefined) report(badValue(label, text, DURATION_ADVICE))
+  else if (ms === 0) report(badValue(label, text, `it must be more than 0; ${DURATION_ADVICE}`))
+  else if (ms > MAX_WAIT_MS) {
+    report(badValue(label, text, `the longest useful wait is 6h, GitHub's job limit; e.g. 1h`))
+  } else return ms
+  return MAX_WAIT_MS
+}
+
+function parsePollInterval(text: string, waitTimeoutMs: number, report: Report): number {
+  const ms = parseDuration(text)
+  const label = 'Input `poll-interval`'
+  if (ms === undefined) report(badValue(label, text, DURATION_ADVICE))
+  else if (ms < MIN_POLL_MS || ms > MAX_POLL_MS) {
+    report(badValue(label, text, 'use a duration between 1s and 5m, e.g. 3s'))
+  } else if (ms > waitTimeoutMs) {
+    report(badValue(label, text, 'it must not be longer than wait-timeout; e.g. 3s'))
+  } else return ms
+  return MIN_POLL_MS
+}
+
+/** One of `choices` (case-insensitive); the keys are what users write, the values what we keep. */
+function parseChoice<T extends string>(
+  name: string,
+  text: string,
+  choices: Readonly<Record<string, T>>,
+  report: Report
+): T {
+  const choice = Object.hasOwn(choices, text.toLowerCase())
+    ? choices[text.toLowerCase()]
+    : undefined
+  if (choice !== undefined) return choice
+  const keys = Object.keys(choices)
+  report(
+    badValue(`Input \`${name}\``, text, `use ${joinWords(keys, 'or')}, e.g. ${name}: ${keys[0]}`)
+  )
+  return Object.values(choices)[0]
+}
+
+function parseBoolean(name: string, text: string, report: Report): boolean {
+  return parseChoice(name, text, { true: 'true', false: 'false' }, report) === 'true'
+}
+
+function parseCommentLabel(text: string, report: Report): string {
+  if (/[\r\n]/.test(text) || text.length > MAX_LABEL_LENGTH) {
+    report(
+      badValue(
+        'Input `comment-label`',
+        text,
+        `use one line of at most ${MAX_LABEL_LENGTH} characters, e.g. staging`
+      )
+    )
+  }
+  return text
+}
+
+function parseFailOn(text: string, report: Report): FailCondition[] {
+  const words = splitList(text.toLowerCase())
+  const unknown = words.filter(word => !(FAIL_CONDITIONS as readonly string[]).includes(word))
+  const valid = `use ${joinWords(FAIL_CONDITIONS, 'or')}, comma separated, e.g. errored,destroy`
+  if (unknown.length > 0 || words.length === 0) {
+    report(badValue('Input `fail-on`', unknown.join(', ') || text, valid))
+    return []
+  }
+  if (words.includes('none') && words.length > 1) {
+    report(badValue('Input `fail-on`', text, '`none` cannot be combined with other conditions'))
+  }
+  return words as FailCondition[]
+}
+
+/**
+ * An explicit pr-number, else the PR of the event; undefined (no comment) when there is none. An
+ * unreadable event file matters only when a comment is wanted (`commentWanted`).
+ */
+function parsePrNumber(
+  env: NodeJS.ProcessEnv,
+  commentWanted: boolean,
+  event: LazyEvent,
+  report: Report
+): number | undefined {
+  const given = readInput(env, 'pr-number')
+  if (given) {
+    const number = /^\d+$/.test(given) ? Number(given) : NaN
+    if (Number.isSafeInteger(number) && number > 0) return number
+    report(badValue('Input `pr-number`', given, 'use a pull request number like 42'))
+    return undefined
+  }
+  const fromPullRequest = isPullRequestEvent(env)
+  if (!fromPullRequest && env.GITHUB_EVENT_NAME !== 'issue_comment') return undefined
+  const loaded = event()
+  if ('problem' in loaded) {
+    if (commentWanted) {
+      report(
+        `${loaded.problem}; it is needed to find the pull request: give \`pr-number\` or set comment: off.`
+      )
+    }
+    return undefined
+  }
+  // issue_comment fires for issues too; only a pull request's issue has `pull_request`.
+  const number = fromPullRequest
+    ? field(loaded.payload, 'pull_request', 'number')
+    : field(loaded.payload, 'issue', 'pull_request') != null
+      ? field(loaded.payload, 'issue', 'number')
+      : undefined
+  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0
+    ? number
+    : undefined
+}
+
+function parseRepository(text: string, needed: boolean, report: Report): Settings['repository'] {
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(text)
+  if (match) return { owner: match[1], repo: match[2] }
+  if (needed) {
+    report(
+      badValue(
+        'GITHUB_REPOSITORY',
+        text,
+        'the runner sets it to owner/repo; it is needed for the comment'
+      )
+    )
+  }
+  return { owner: '', repo: '' }
+}
+
+/** pull_request, pull_request_target, pull_request_review(_comment): payloads with `pull_request`. */
+function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
+  return (env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')
+}
+
+type LoadedEvent = { payload: unknown } | { problem: string }
+type LazyEvent = () => LoadedEvent
+
+/** Read only when a value depends on it, so a broken event file hurts only when it matters. */
+function lazyEvent(env: NodeJS.ProcessEnv): LazyEvent {
+  let loaded: LoadedEvent | undefined
+  return () => (loaded ??= readEventFile(env.GITHUB_EVENT_PATH?.trim() ?? ''))
+}
+
+function readEventFile(eventPath: string): LoadedEvent {
+  if (!eventPath) return { problem: 'GITHUB_EVENT_PATH is not set' }
+  try {
+    return { payload: JSON.parse(fs.readFileSync(eventPath, 'utf8')) as unknown }
+  } catch (error) {
+    return {
+      problem: `The event file (GITHUB_EVENT_PATH) could not be read: ${(error as Error).message}`
+    }
+  }
+}
+
+/** A nested field of parsed JSON, or undefined when any step is missing. */
+function field(value: unknown, ...keys: string[]): unknown {
+  let current = value
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string, unknown>)[key]
+  }
+  return current
 }

@@ -1,5 +1,12 @@
 // The plan, modelled once. The comment, job summary, outputs and gates all read a PlanModel.
-import type { JsonChange, JsonValue } from './types.js'
+import type {
+  JsonChange,
+  JsonCheckResult,
+  JsonDeferredChange,
+  JsonPlan,
+  JsonResourceChange,
+  JsonValue
+} from './types.js'
 
 /** What happens to one resource instance, in Terraform's words. */
 export type ResourceAction =
@@ -88,4 +95,199 @@ export interface PlanModel {
   failedChecks: FailedCheckModel[]
   /** The plan itself says it errored (JSON `errored: true`). */
   errored: boolean
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the model. Counting follows Terraform's own renderer (internal/command/jsonformat/plan.go).
+
+const ACTIONS: Readonly<Record<string, ResourceAction>> = {
+  'no-op': 'no-op',
+  create: 'create',
+  read: 'read',
+  update: 'update',
+  delete: 'delete',
+  forget: 'forget',
+  'delete,create': 'replace',
+  'create,delete': 'replace',
+  'create,forget': 'create-forget'
+}
+
+/** Maps a plan's `actions` list to one action; an unknown future list takes its most destructive part. */
+function resourceAction(actions: readonly string[]): ResourceAction {
+  const known = ACTIONS[actions.join(',')]
+  if (known) return known
+  if (actions.includes('delete')) return actions.includes('create') ? 'replace' : 'delete'
+  return (['forget', 'create', 'update', 'read'] as const).find(a => actions.includes(a)) ?? 'no-op'
+}
+
+export function buildPlanModel(plan: JsonPlan, source: 'json' | 'redacted-json'): PlanModel {
+  const counts = emptyCounts()
+  const resources: ResourceChangeModel[] = []
+  for (const change of plan.resource_changes ?? []) {
+    const resource = toResourceModel(change)
+    if (!isShown(resource)) continue
+    resources.push(resource)
+    countResource(counts, resource)
+  }
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .map(([name, change]) => ({
+      name,
+      action: resourceAction(change.actions),
+      sensitive: change.before_sensitive === true || change.after_sensitive === true,
+      change
+    }))
+    .filter(output => output.action !== 'no-op')
+    // Terraform lists outputs by name.
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+
+  const formatVersion = plan.format_version ?? plan.plan_format_version
+  return {
+    source,
+    ...(plan.terraform_version !== undefined && { terraformVersion: plan.terraform_version }),
+    ...(formatVersion !== undefined && { formatVersion }),
+    counts,
+    hasChanges: countsHaveChanges(counts) || outputs.length > 0,
+    summaryLine: formatSummaryLine(counts),
+    resources,
+    outputs,
+    drift: (plan.resource_drift ?? []).map(toResourceModel).filter(r => r.action !== 'no-op'),
+    deferred: (plan.deferred_changes ?? []).map(toDeferredModel),
+    failedChecks: (plan.checks ?? []).flatMap(toFailedCheckModel),
+    errored: plan.errored === true
+  }
+}
+
+/** A model from the plan's API attributes alone, for when no JSON plan could be had. */
+export function modelFromApiCounts(attrs: {
+  'has-changes'?: boolean
+  'resource-additions'?: number
+  'resource-changes'?: number
+  'resource-destructions'?: number
+  'resource-imports'?: number | null
+}): PlanModel {
+  const counts: PlanCounts = {
+    ...emptyCounts(),
+    add: attrs['resource-additions'] ?? 0,
+    change: attrs['resource-changes'] ?? 0,
+    destroy: attrs['resource-destructions'] ?? 0,
+    import: attrs['resource-imports'] ?? 0
+  }
+  return {
+    source: 'api-counts',
+    counts,
+    hasChanges: attrs['has-changes'] ?? countsHaveChanges(counts),
+    summaryLine: formatSummaryLine(counts),
+    resources: [],
+    outputs: [],
+    drift: [],
+    deferred: [],
+    failedChecks: [],
+    errored: false
+  }
+}
+
+/** Terraform's line, word for word: `Plan: [N to import, ]A to add, C to change, D to destroy.` */
+export function formatSummaryLine(counts: PlanCounts): string {
+  const imports = counts.import > 0 ? `${counts.import} to import, ` : ''
+  return `Plan: ${imports}${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`
+}
+
+export function sumCounts(a: PlanCounts, b: PlanCounts): PlanCounts {
+  return {
+    add: a.add + b.add,
+    change: a.change + b.change,
+    destroy: a.destroy + b.destroy,
+    import: a.import + b.import,
+    replace: a.replace + b.replace,
+    move: a.move + b.move,
+    forget: a.forget + b.forget
+  }
+}
+
+function emptyCounts(): PlanCounts {
+  return { add: 0, change: 0, destroy: 0, import: 0, replace: 0, move: 0, forget: 0 }
+}
+
+function countsHaveChanges(counts: PlanCounts): boolean {
+  const { add, change, destroy, import: imports, move, forget } = counts
+  return add + change + destroy + imports + move + forget > 0
+}
+
+// Terraform shows no-ops only when they move or import, and never a data source's delete
+// (data sources leave the state without anything happening to real objects).
+function isShown(resource: ResourceChangeModel): boolean {
+  if (resource.action === 'no-op')
+    return resource.previousAddress !== undefined || !!resource.importing
+  return !(resource.action === 'delete' && resource.mode === 'data')
+}
+
+function countResource(counts: PlanCounts, resource: ResourceChangeModel): void {
+  if (resource.importing) counts.import++
+  if (resource.previousAddress !== undefined) counts.move++
+  switch (resource.action) {
+    case 'create':
+      counts.add++
+      break
+    case 'update':
+      counts.change++
+      break
+    case 'delete':
+      counts.destroy++
+      break
+    case 'replace':
+      counts.add++
+      counts.destroy++
+      counts.replace++
+      break
+    // Terraform adds the new object and leaves the old one in place, out of the state: not a destroy.
+    case 'create-forget':
+      counts.add++
+      counts.replace++
+      counts.forget++
+      break
+    case 'forget':
+      counts.forget++
+      break
+  }
+}
+
+function toResourceModel(change: JsonResourceChange): ResourceChangeModel {
+  const moved = change.previous_address !== undefined && change.previous_address !== change.address
+  const importing = change.change.importing
+  return {
+    address: change.address,
+    ...(moved && { previousAddress: change.previous_address }),
+    ...(change.module_address !== undefined && { moduleAddress: change.module_address }),
+    mode: change.mode === 'data' ? 'data' : 'managed',
+    type: change.type ?? '',
+    name: change.name ?? '',
+    ...(change.provider_name !== undefined && { providerName: change.provider_name }),
+    ...(change.deposed !== undefined && { deposed: change.deposed }),
+    action: resourceAction(change.change.actions),
+    actions: [...change.change.actions],
+    ...(change.action_reason !== undefined && { actionReason: change.action_reason }),
+    // Terraform treats any importing object, even an empty one, as an import.
+    ...(importing != null && { importing }),
+    change: change.change
+  }
+}
+
+function toDeferredModel(deferred: JsonDeferredChange): DeferredChangeModel {
+  return {
+    ...(deferred.reason !== undefined && { reason: deferred.reason }),
+    resource: toResourceModel(deferred.resource_change)
+  }
+}
+
+/** A check that failed or errored, with its instances' problem messages; none for other statuses. */
+function toFailedCheckModel(check: JsonCheckResult): FailedCheckModel[] {
+  if (check.status !== 'fail' && check.status !== 'error') return []
+  const problems = (check.instances ?? []).flatMap(instance =>
+    (instance.problems ?? []).flatMap(problem =>
+      problem.message === undefined ? [] : [problem.message]
+    )
+  )
+  return [
+    { address: check.address?.to_display ?? '(unnamed check)', status: check.status, problems }
+  ]
 }

@@ -1,7 +1,8 @@
 // Terraform's JSON plan format (`terraform show -json`, and the `json-output-redacted` shape).
 // Every key is optional: older Terraform versions and omitempty leave many out.
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 export type ChangeAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget'
 

@@ -6,7 +6,10 @@ export interface JsonApiResource<A = Record<string, unknown>> {
   attributes?: A
   relationships?: Record<
     string,
-    { data?: { id: string; type: string } | { id: string; type: string }[] | null; links?: Record<string, string> }
+    {
+      data?: { id: string; type: string } | { id: string; type: string }[] | null
+      links?: Record<string, string>
+    }
   >
   links?: Record<string, string | null>
 }
@@ -15,5 +18,12 @@ export interface JsonApiDocument<A = Record<string, unknown>> {
   data: JsonApiResource<A> | JsonApiResource<A>[]
   included?: JsonApiResource[]
   links?: Record<string, string | null>
-  meta?: { pagination?: { 'current-page'?: number; 'next-page'?: number | null; 'total-pages'?: number; 'total-count'?: number } }
+  meta?: {
+    pagination?: {
+      'current-page'?: number
+      'next-page'?: number | null
+      'total-pages'?: number
+      'total-count'?: number
+    }
+  }
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals'
+import { setTimeout as delay } from 'node:timers/promises'
+import { mapConcurrent } from '../src/concurrency.js'
+
+describe('mapConcurrent', () => {
+  it('runs at most `limit` calls at once and keeps the input order', async () => {
+    let running = 0
+    let most = 0
+    const items = [30, 5, 20, 1, 15, 10, 2]
+    const results = await mapConcurrent(items, 3, async (ms, index) => {
+      running++
+      most = Math.max(most, running)
+      await delay(ms)
+      running--
+      return `${index}:${ms}`
+    })
+    expect(most).toBe(3)
+    expect(results).toEqual(items.map((ms, i) => ({ status: 'fulfilled', value: `${i}:${ms}` })))
+  })
+
+  it('settles every item even when some calls fail', async () => {
+    const calls: number[] = []
+    const results = await mapConcurrent([1, 2, 3, 4], 2, async n => {
+      calls.push(n)
+      if (n % 2 === 0) throw new Error(`no ${n}`)
+      return n * 10
+    })
+    expect(calls.sort()).toEqual([1, 2, 3, 4])
+    expect(
+      results.map(r => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))
+    ).toEqual([10, 'no 2', 30, 'no 4'])
+  })
+
+  it('handles no items and limits above the item count', async () => {
+    expect(await mapConcurrent([], 4, async () => 1)).toEqual([])
+    const results = await mapConcurrent(['a'], 10, async item => item.toUpperCase())
+    expect(results).toEqual([{ status: 'fulfilled', value: 'A' }])
+  })
+})

@@ -1,0 +1,149 @@
+// `npm run bench`: the bundled action on synthetic plans of 1k, 10k and 50k resources against
+// the loopback simulators, beside node and jq floors; then how fast it notices a finished plan
+// and how fast it starts. Prints a Markdown report and writes it to .bench/results.md.
+// Exits 0 when targets are missed (it is a report), 1 when the action itself failed.
+// Options: --action <bundle> (default dist/index.js), --sizes 1000,10000,50000, --repeat 3,
+// --wait-runs 8, --startup-runs 5, --out <folder for plans and results.md> (default .bench).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import { startGitHubSimulator } from '../test/sim/github.mjs'
+import { ACTION_ENTRY, PR_NUMBER, PROJECT_ROOT, REPOSITORY } from './bench/action.mjs'
+import { measureBareNodeRss } from './bench/floors.mjs'
+import { measureStartup, measureWaiting } from './bench/latency.mjs'
+import { commandExists, peakRssMethod } from './bench/measure.mjs'
+import { formatBytes, formatSeconds, markdownReport } from './bench/report.mjs'
+import { ensurePlan, measurePlanSize } from './bench/throughput.mjs'
+
+const { values: options } = parseArgs({
+  options: {
+    // Another build of the action can be measured without touching dist/.
+    action: { type: 'string', default: ACTION_ENTRY },
+    sizes: { type: 'string', default: '1000,10000,50000' },
+    repeat: { type: 'string', default: '3' },
+    'wait-runs': { type: 'string', default: '8' },
+    'startup-runs': { type: 'string', default: '5' },
+    out: { type: 'string', default: path.join(PROJECT_ROOT, '.bench') }
+  }
+})
+const entry = path.resolve(options.action)
+const outDir = path.resolve(options.out)
+const sizes = options.sizes.split(',').map(Number)
+const repeat = Number(options.repeat)
+const waitRuns = Number(options['wait-runs'])
+const startupRuns = Number(options['startup-runs'])
+
+const log = line => console.log(line)
+
+function usageError() {
+  const counts = [...sizes, repeat, waitRuns, startupRuns]
+  if (counts.every(Number.isInteger) && sizes.every(n => n > 0) && repeat > 0) return undefined
+  return 'sizes and --repeat take positive whole numbers, the run counts whole numbers'
+}
+
+async function main() {
+  const benchStarted = performance.now()
+  const badUsage = usageError()
+  if (badUsage) {
+    console.error(badUsage)
+    return 2
+  }
+  if (!existsSync(entry)) {
+    console.error(`${entry} is missing: build the bundle first (npm run package).`)
+    return 1
+  }
+  const withJq = commandExists('jq')
+  if (!withJq) log('NOTE: jq is not installed, so the jq floor is skipped (apt-get install jq).')
+  const rssMethod = peakRssMethod()
+  if (rssMethod !== 'gnu-time') {
+    log('NOTE: /usr/bin/time (Debian package "time") is missing; peak RSS is sampled from /proc.')
+  }
+
+  const plans = generatePlans()
+  const smallestPlan = plans.reduce((a, b) => (a.resources <= b.resources ? a : b))
+  const sizeResults = await measureSizes(plans, withJq)
+  const waiting = await measureWaitingPhase(smallestPlan)
+  const startup = await measureStartupPhase(smallestPlan)
+  const problems = [
+    ...new Set([
+      ...sizeResults.flatMap(size => size.problems),
+      ...(waiting?.problems ?? []),
+      ...(startup?.problems ?? [])
+    ])
+  ]
+  const report = markdownReport({
+    sizes: sizeResults,
+    waiting,
+    startup,
+    bundleBytes: statSync(entry).size,
+    nodeBaselineRssBytes: await measureBareNodeRss(),
+    repeat,
+    machine: describeMachine(withJq, rssMethod),
+    problems
+  })
+  mkdirSync(outDir, { recursive: true })
+  const resultsPath = path.join(outDir, 'results.md')
+  writeFileSync(resultsPath, report)
+  log(`\n${report}`)
+  const took = formatSeconds(performance.now() - benchStarted)
+  log(`Written to ${path.relative(process.cwd(), resultsPath)}; the bench took ${took}.`)
+
+  if (problems.length === 0) return 0
+  console.error(`\nThe action did not run correctly:\n${problems.map(p => `- ${p}`).join('\n')}`)
+  return 1
+}
+
+function generatePlans() {
+  log(
+    `Plans (kept in ${path.relative(process.cwd(), outDir)}/plans while the generator is unchanged):`
+  )
+  return sizes.map(resources => {
+    const plan = ensurePlan(path.join(outDir, 'plans'), resources)
+    log(`  ${plan.resources} resources: ${formatBytes(plan.bytes)}`)
+    return plan
+  })
+}
+
+async function measureSizes(plans, withJq) {
+  log('Big plans: action end to end, node floor, jq floor...')
+  const github = await startGitHubSimulator({
+    repository: REPOSITORY,
+    pullRequests: [PR_NUMBER]
+  })
+  try {
+    const measured = []
+    for (const plan of plans) {
+      const githubUrl = github.url
+      measured.push(await measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }))
+    }
+    return measured
+  } finally {
+    await github.close()
+  }
+}
+
+async function measureWaitingPhase(plan) {
+  if (waitRuns <= 0) return null
+  log(`Waiting: ${waitRuns} actions at once on plans that finish after 5-15 s...`)
+  return measureWaiting({ entry, planPath: plan.path, runs: waitRuns })
+}
+
+async function measureStartupPhase(plan) {
+  if (startupRuns <= 0) return null
+  log(`Start-up: ${startupRuns} actions one after another...`)
+  return measureStartup({ entry, planPath: plan.path, runs: startupRuns })
+}
+
+function describeMachine(withJq, rssMethod) {
+  const cpus = os.cpus()
+  const jq = withJq ? spawnSync('jq', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'no jq'
+  const rss = rssMethod === 'gnu-time' ? 'peak RSS by GNU time' : 'peak RSS sampled from /proc'
+  // Other work on the machine skews the figures; the load at the end tells how much there was.
+  const load = `load average ${os.loadavg()[0].toFixed(1)}`
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'} (${load}), node ${process.version}, ${jq}, ${rss}`
+}
+
+process.exitCode = await main()

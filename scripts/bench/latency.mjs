@@ -1,0 +1,147 @@
+// How quickly the action reacts: from process start to its first API request, and from the
+// moment a plan finishes to the action asking for its JSON. Each action process gets its own
+// token, so its requests can be told apart in a simulator shared by several runs.
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { startTfcSimulator } from '../../test/sim/tfc.mjs'
+import { actionFailure, prepareActionRun, runAction } from './action.mjs'
+import { median } from './measure.mjs'
+
+const JSON_OUTPUT_PATH = /\/json-output$/
+
+/** The API requests one action process made (archivist downloads carry no token). */
+export function requestsWithToken(requests, origin, token) {
+  return requests.filter(
+    request => request.origin === origin && request.headers.authorization === `Bearer ${token}`
+  )
+}
+
+/**
+ * From one action's requests: how long after `markedAt` (plan finished) it asked for the JSON
+ * plan, and how often it called the API while the plan was still running. The rate counts the
+ * gaps between those requests, over the time they span (n requests make n - 1 gaps).
+ */
+export function analyzeWait(requests, markedAt) {
+  const waiting = requests.filter(request => request.at < markedAt)
+  const noticed = requests.find(
+    request => request.at >= markedAt && JSON_OUTPUT_PATH.test(request.path)
+  )
+  const spanMinutes =
+    waiting.length > 1 ? (waiting[waiting.length - 1].at - waiting[0].at) / 60_000 : 0
+  return {
+    noticedMs: noticed ? noticed.at - markedAt : undefined,
+    requestsWhileWaiting: waiting.length,
+    requestsPerMinute: spanMinutes > 0 ? (waiting.length - 1) / spanMinutes : undefined
+  }
+}
+
+function newToken() {
+  return `bench-${randomBytes(12).toString('hex')}`
+}
+
+/**
+ * Starts `runs` actions at once on runs that stay `planning`; each plan is marked finished
+ * after a random 5–15 s.
+ */
+export async function measureWaiting({
+  entry,
+  planPath,
+  runs,
+  minDelayMs = 5_000,
+  maxDelayMs = 15_000
+}) {
+  const tokens = Array.from({ length: runs }, newToken)
+  const tfc = await startTfcSimulator({
+    tokens: Object.fromEntries(tokens.map(token => [token, 'admin']))
+  })
+  try {
+    const outcomes = await Promise.all(
+      tokens.map(async (token, i) => {
+        const run = tfc.addRun({
+          workspace: `waiting-${i}`,
+          planJson: planPath,
+          statuses: ['running'],
+          redactedJson: null
+        })
+        const prepared = prepareActionRun({
+          entry,
+          tfcUrl: tfc.url,
+          token,
+          runId: run.id,
+          inputs: { 'wait-timeout': '2m' }
+        })
+        const delayMs = minDelayMs + Math.random() * (maxDelayMs - minDelayMs)
+        const finishLater = sleep(delayMs).then(() => {
+          tfc.setPlanStatus(run.id, 'finished')
+          return Date.now()
+        })
+        try {
+          const [result, markedAt] = await Promise.all([
+            runAction(prepared, { method: 'none' }),
+            finishLater
+          ])
+          const analysis = analyzeWait(requestsWithToken(tfc.requests, tfc.url, token), markedAt)
+          const label = `waiting run ${i + 1}`
+          const failure =
+            actionFailure(result, label) ??
+            (analysis.noticedMs === undefined
+              ? `${label}: the JSON plan was never asked for after the plan finished`
+              : undefined)
+          return { ...analysis, delayMs, failure }
+        } finally {
+          prepared.cleanup()
+        }
+      })
+    )
+    const noticed = outcomes.map(outcome => outcome.noticedMs).filter(ms => ms !== undefined)
+    const rates = outcomes
+      .map(outcome => outcome.requestsPerMinute)
+      .filter(rate => rate !== undefined)
+    return {
+      runs: outcomes,
+      noticedMs: median(noticed),
+      requestsPerMinute: median(rates),
+      maxRequestsPerMinute: Math.max(...rates),
+      problems: outcomes.flatMap(outcome => (outcome.failure ? [outcome.failure] : []))
+    }
+  } finally {
+    await tfc.close()
+  }
+}
+
+/**
+ * The time from spawning `node dist/index.js` to its first API request,
+ * one action at a time on a plan that is already finished.
+ */
+export async function measureStartup({ entry, planPath, runs }) {
+  const tokens = Array.from({ length: runs }, newToken)
+  const tfc = await startTfcSimulator({
+    tokens: Object.fromEntries(tokens.map(token => [token, 'admin']))
+  })
+  const delays = []
+  const problems = []
+  try {
+    for (const [i, token] of tokens.entries()) {
+      const run = tfc.addRun({ workspace: `startup-${i}`, planJson: planPath, redactedJson: null })
+      const prepared = prepareActionRun({ entry, tfcUrl: tfc.url, token, runId: run.id })
+      try {
+        const result = await runAction(prepared, { method: 'none' })
+        const [first] = requestsWithToken(tfc.requests, tfc.url, token)
+        const label = `start-up run ${i + 1}`
+        const failure =
+          actionFailure(result, label) ?? (first ? undefined : `${label}: no API request was made`)
+        if (failure) problems.push(failure)
+        if (first) delays.push(first.at - result.startedAt)
+      } finally {
+        prepared.cleanup()
+      }
+    }
+  } finally {
+    await tfc.close()
+  }
+  return {
+    firstRequestMs: median(delays),
+    samples: delays,
+    problems
+  }
+}

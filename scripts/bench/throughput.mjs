@@ -1,0 +1,120 @@
+// Big plans: the action end to end beside the node and jq floors, on the same file, interleaved
+// so that a slow moment of the machine hurts all three alike.
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startTfcSimulator } from '../../test/sim/tfc.mjs'
+import { actionFailure, prepareActionRun, runAction } from './action.mjs'
+import { measureJqCounts, measureNodeParse } from './floors.mjs'
+import { median } from './measure.mjs'
+import { writeSyntheticPlan } from './plan-generator.mjs'
+
+const GENERATOR_FILE = fileURLToPath(new URL('./plan-generator.mjs', import.meta.url))
+/** Step outputs that must equal what the generator put in the plan. */
+const COUNTED_OUTPUTS = ['add', 'change', 'destroy', 'import', 'replace', 'move']
+
+/**
+ * The plan of `resources` instances in `dir`, generated only when the generator changed since
+ * the cached copy was written.
+ * @returns {{ path: string, bytes: number, resources: number, counts: Record<string, number> }}
+ */
+export function ensurePlan(dir, resources) {
+  const version = createHash('sha256')
+    .update(readFileSync(GENERATOR_FILE))
+    .digest('hex')
+    .slice(0, 12)
+  const prefix = `plan-${resources}-`
+  const planPath = path.join(dir, `${prefix}${version}.json`)
+  const metaPath = `${planPath}.meta`
+  if (existsSync(planPath) && existsSync(metaPath)) {
+    return { path: planPath, ...JSON.parse(readFileSync(metaPath, 'utf8')) }
+  }
+  mkdirSync(dir, { recursive: true })
+  for (const stale of readdirSync(dir).filter(name => name.startsWith(prefix))) {
+    rmSync(path.join(dir, stale))
+  }
+  const generated = writeSyntheticPlan(planPath, { resources })
+  writeFileSync(metaPath, JSON.stringify(generated))
+  return { path: planPath, ...generated }
+}
+
+/** Differences between the action's step outputs and the plan's true counts. */
+export function countMismatches(outputs, counts) {
+  return COUNTED_OUTPUTS.filter(name => outputs[name] !== String(counts[name])).map(
+    name => `${name}: action said ${JSON.stringify(outputs[name])}, plan has ${counts[name]}`
+  )
+}
+
+function summarize(samples) {
+  if (samples.length === 0) return null
+  return {
+    wallMs: median(samples.map(sample => sample.wallMs)),
+    peakRssBytes: median(samples.map(sample => sample.peakRssBytes ?? Number.NaN))
+  }
+}
+
+/**
+ * Measures one plan `repeat` times. The action comments on a pull request of `github` (the
+ * GitHub simulator), so rendering and publishing are part of the time.
+ * @returns {Promise<{ resources: number, bytes: number, e2e: object | null, node: object | null,
+ *   jq: object | null, problems: string[] }>}
+ */
+export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }) {
+  const token = `bench-${randomBytes(12).toString('hex')}`
+  const tfc = await startTfcSimulator({ tokens: { [token]: 'admin' } })
+  const samples = { e2e: [], node: [], jq: [] }
+  const problems = []
+  try {
+    const run = tfc.addRun({
+      workspace: `bench-${plan.resources}`,
+      planJson: plan.path,
+      statuses: ['finished'],
+      // Time the download, parse and render, not the retry after an early 204.
+      jsonOutputNotReadyPolls: 0,
+      redactedJson: null
+    })
+    for (let round = 1; round <= repeat; round++) {
+      samples.node.push(await measureNodeParse(plan.path))
+      if (withJq) {
+        const jq = await measureJqCounts(plan.path)
+        const wrong = ['add', 'change', 'destroy'].filter(
+          name => jq.counts[name] !== plan.counts[name]
+        )
+        if (wrong.length > 0) {
+          problems.push(`${plan.resources} resources: jq counted ${JSON.stringify(jq.counts)}`)
+        }
+        samples.jq.push(jq)
+      }
+      const prepared = prepareActionRun({ entry, tfcUrl: tfc.url, token, runId: run.id, githubUrl })
+      try {
+        const e2e = await runAction(prepared)
+        const failure = actionFailure(e2e, `${plan.resources} resources`)
+        if (failure) {
+          problems.push(failure)
+          break
+        }
+        const mismatches = countMismatches(prepared.outputs(), plan.counts)
+        // A run that got the counts wrong may have skipped the work: its time says nothing.
+        if (mismatches.length > 0) {
+          problems.push(`${plan.resources} resources: wrong step outputs: ${mismatches.join('; ')}`)
+        } else {
+          samples.e2e.push(e2e)
+        }
+      } finally {
+        prepared.cleanup()
+      }
+      log(`  ${plan.resources} resources, round ${round}/${repeat} done`)
+    }
+  } finally {
+    await tfc.close()
+  }
+  return {
+    resources: plan.resources,
+    bytes: plan.bytes,
+    e2e: summarize(samples.e2e),
+    node: summarize(samples.node),
+    jq: summarize(samples.jq),
+    problems
+  }
+}

@@ -1,0 +1,139 @@
+// One run or plan, from the API to a WorkspaceResult: wait, fetch the JSON plan, model it, gate it.
+import * as core from '@actions/core'
+import type { Settings } from './settings.js'
+import type { TfcClient } from './tfc/client.js'
+import type { WorkspaceResult } from './result.js'
+import type { PlanModel } from './plan/model.js'
+import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
+import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
+import { getPlan, getRun } from './tfc/runs.js'
+import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
+import { waitForPlan } from './tfc/wait.js'
+import { downloadJsonPlan } from './tfc/json-plan.js'
+import { readPlanDiagnostics } from './tfc/logs.js'
+import { exportSentinelMocks } from './tfc/exports.js'
+import { evaluateGates } from './gates.js'
+
+export type InspectTarget = { runId: string } | { planId: string }
+
+export async function inspectTarget(
+  client: TfcClient,
+  target: InspectTarget,
+  settings: Settings,
+  signal: AbortSignal
+): Promise<WorkspaceResult> {
+  const label = 'runId' in target ? target.runId : target.planId
+  const poll = (): Promise<RunSnapshot | PlanSnapshot> =>
+    'runId' in target ? getRun(client, target.runId) : getPlan(client, target.planId)
+
+  const snapshot = await core.group(`Waiting for ${label}`, () =>
+    waitForPlan(poll, {
+      timeoutMs: settings.waitTimeoutMs,
+      maxIntervalMs: settings.pollIntervalMs,
+      signal,
+      label,
+      log: line => core.info(line)
+    })
+  )
+
+  const result: WorkspaceResult = {
+    hostname: settings.hostname,
+    runId: snapshot.runId,
+    planId: snapshot.planId,
+    organization: snapshot.organization,
+    workspace: snapshot.workspaceName,
+    runUrl: snapshot.runUrl,
+    status: snapshot.planStatus,
+    model: countsOnlyModel(snapshot.plan),
+    diagnostics: [],
+    execution: snapshot.execution,
+    gates: [],
+    warnings: []
+  }
+
+  if (snapshot.planStatus === 'finished') {
+    Object.assign(result, await readPlanDetails(client, snapshot, settings))
+  } else if (snapshot.plan.logReadUrl) {
+    const log = await readPlanDiagnostics(client, snapshot.plan.logReadUrl).catch(
+      (error: Error) => {
+        result.warnings.push(`The plan log could not be read: ${error.message}`)
+        return { diagnostics: [], logTail: undefined }
+      }
+    )
+    result.diagnostics = log.diagnostics
+    result.logTail = log.logTail
+  }
+
+  result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect)
+
+  if (settings.sentinelMocks !== 'off') {
+    await addSentinelMocks(client, result, settings)
+  }
+  return result
+}
+
+async function readPlanDetails(
+  client: TfcClient,
+  snapshot: RunSnapshot | PlanSnapshot,
+  settings: Settings
+): Promise<Pick<WorkspaceResult, 'model' | 'jsonPath' | 'detailsNote'>> {
+  const download = await downloadJsonPlan(
+    client,
+    { planId: snapshot.planId },
+    { destDir: settings.tempDir }
+  )
+  if (download.kind === 'unavailable') {
+    core.warning(`Showing counts only: ${download.reason}`)
+    return { model: countsOnlyModel(snapshot.plan), detailsNote: download.reason }
+  }
+  let model: PlanModel
+  try {
+    model = buildPlanModel(await readJsonPlanFile(download.path), download.kind)
+  } catch (error) {
+    // An errored cloud plan can leave `{}` behind: the API's counts are still right.
+    if (!(error instanceof PlanParseError)) throw error
+    const reason = `The JSON plan could not be read (${error.message}); showing the counts from the API.`
+    core.warning(reason)
+    return { model: countsOnlyModel(snapshot.plan), detailsNote: reason, jsonPath: download.path }
+  }
+  core.info(`${snapshot.planId}: ${model.summaryLine} (JSON plan saved to ${download.path})`)
+  return { model, jsonPath: download.path }
+}
+
+async function addSentinelMocks(
+  client: TfcClient,
+  result: WorkspaceResult,
+  settings: Settings
+): Promise<void> {
+  if (result.status !== 'finished') {
+    const why = `Sentinel mocks were not exported: the plan is ${result.status}.`
+    if (settings.sentinelMocks === 'required') throw new Error(why)
+    result.warnings.push(why)
+    return
+  }
+  try {
+    result.sentinelMocks = await exportSentinelMocks(client, {
+      planId: result.planId,
+      destRoot: settings.tempDir,
+      keep: settings.sentinelMocksKeep,
+      timeoutMs: settings.waitTimeoutMs,
+      log: line => core.info(line)
+    })
+  } catch (error) {
+    if (settings.sentinelMocks === 'required') throw error
+    const why = `Sentinel mocks were not exported: ${(error as Error).message}`
+    core.warning(why)
+    result.warnings.push(why)
+  }
+}
+
+/** The plan's API counts, for when there is no JSON plan (yet, or at all). */
+function countsOnlyModel(plan: PlanAttributes): PlanModel {
+  return modelFromApiCounts({
+    'has-changes': plan.hasChanges,
+    'resource-additions': plan.resourceAdditions,
+    'resource-changes': plan.resourceChanges,
+    'resource-destructions': plan.resourceDestructions,
+    'resource-imports': plan.resourceImports
+  })
+}

@@ -1,0 +1,186 @@
+// The step outputs: plain values for one workspace; sums, lists and the worst status for several.
+import * as core from '@actions/core'
+import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
+import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
+import { formatSummaryLine, sumCounts } from '../plan/model.js'
+
+const NO_COUNTS: PlanCounts = {
+  add: 0,
+  change: 0,
+  destroy: 0,
+  import: 0,
+  replace: 0,
+  move: 0,
+  forget: 0
+}
+
+/** Lower is worse: the `status` output of several workspaces is the worst of them. */
+const STATUS_RANK: Readonly<Record<string, number>> = {
+  errored: 0,
+  canceled: 1,
+  unreachable: 2,
+  finished: 4
+}
+/** A status outside the documented ones has not been seen to succeed, nor to fail. */
+const UNKNOWN_STATUS_RANK = 3
+
+type ListedAction = Exclude<ResourceAction, 'no-op'>
+const LISTED_ACTIONS: readonly ListedAction[] = [
+  'create',
+  'update',
+  'delete',
+  'replace',
+  'read',
+  'forget',
+  'create-forget'
+]
+
+/**
+ * One workspace's result for the `results` output: what happens to which address, never an
+ * attribute value (those can be huge and hold secrets), nor code snippets or log lines.
+ */
+interface ResultSummary {
+  hostname: string
+  organization?: string
+  workspace?: string
+  runId?: string
+  planId: string
+  runUrl?: string
+  status: string
+  source: string
+  terraformVersion?: string
+  errored: boolean
+  hasChanges: boolean
+  counts: PlanCounts
+  summary: string
+  /** Resource addresses by action; `no-op` resources appear only under imports or moves. */
+  changes: Record<ListedAction, string[]>
+  imports: string[]
+  moves: { from: string; to: string }[]
+  outputs: { name: string; action: string; sensitive: boolean }[]
+  drift: { address: string; action: string }[]
+  deferred: { address: string; action: string; reason?: string }[]
+  failedChecks: { address: string; status: string }[]
+  gates: GateTrip[]
+  diagnostics: Pick<Diagnostic, 'severity' | 'summary' | 'filename' | 'line'>[]
+  warnings: string[]
+  detailsNote?: string
+  jsonPath?: string
+  sentinelMocksPath?: string
+  comment?: { id: number; url: string }
+  execution?: WorkspaceResult['execution']
+}
+
+/** Every output of action.yml, as strings. Pure: `setOutputs` writes them. */
+export function buildOutputs(results: WorkspaceResult[]): Record<string, string> {
+  const counts = results.map(result => result.model.counts).reduce(sumCounts, NO_COUNTS)
+  const countOutputs = Object.fromEntries(
+    (Object.keys(NO_COUNTS) as (keyof PlanCounts)[]).map(name => [name, String(counts[name])])
+  )
+  return {
+    'run-id': listOf(results, result => result.runId),
+    'plan-id': listOf(results, result => result.planId),
+    organization: [...new Set(results.flatMap(result => result.organization ?? []))].join(','),
+    workspace: listOf(results, result => result.workspace),
+    'run-url': listOf(results, result => result.runUrl),
+    status: worstStatus(results),
+    'has-changes': String(results.some(result => result.model.hasChanges)),
+    ...countOutputs,
+    summary: results.length === 1 ? results[0].model.summaryLine : formatSummaryLine(counts),
+    'json-path': listOf(results, result => result.jsonPath),
+    'comment-id': listOf(results, result => result.comment?.id.toString()),
+    'comment-url': listOf(results, result => result.comment?.url),
+    'failed-checks': failedChecks(results),
+    results: JSON.stringify(results.map(summarizeResult)),
+    'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path)
+  }
+}
+
+export function setOutputs(outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+}
+
+/**
+ * Comma separated in workspace order. Missing values keep their place (`a,,c`) so that the nth
+ * entry of every list belongs to the same workspace; all missing gives an empty string.
+ */
+function listOf(
+  results: WorkspaceResult[],
+  value: (result: WorkspaceResult) => string | undefined
+): string {
+  const values = results.map(result => value(result) ?? '')
+  return values.some(value => value !== '') ? values.join(',') : ''
+}
+
+function worstStatus(results: WorkspaceResult[]): string {
+  const rank = (status: string): number =>
+    Object.hasOwn(STATUS_RANK, status) ? STATUS_RANK[status] : UNKNOWN_STATUS_RANK
+  const statuses = results.map(result => result.status)
+  return statuses.sort((a, b) => rank(a) - rank(b))[0] ?? ''
+}
+
+/** `destroy,protect` for one workspace; `prod:destroy,staging:errored` for several. */
+function failedChecks(results: WorkspaceResult[]): string {
+  const checks = results.flatMap(result =>
+    result.gates.map(gate =>
+      results.length === 1 ? gate.condition : `${workspaceName(result)}:${gate.condition}`
+    )
+  )
+  return [...new Set(checks)].join(',')
+}
+
+function workspaceName(result: WorkspaceResult): string {
+  return result.workspace ?? result.runId ?? result.planId
+}
+
+function summarizeResult(result: WorkspaceResult): ResultSummary {
+  const { model } = result
+  const changes = Object.fromEntries(
+    LISTED_ACTIONS.map(action => [action, addressesOf(model.resources, action)])
+  ) as Record<ListedAction, string[]>
+  return {
+    hostname: result.hostname,
+    organization: result.organization,
+    workspace: result.workspace,
+    runId: result.runId,
+    planId: result.planId,
+    runUrl: result.runUrl,
+    status: result.status,
+    source: model.source,
+    terraformVersion: model.terraformVersion,
+    errored: model.errored,
+    hasChanges: model.hasChanges,
+    counts: model.counts,
+    summary: model.summaryLine,
+    changes,
+    imports: model.resources.filter(resource => resource.importing).map(r => r.address),
+    moves: model.resources.flatMap(resource =>
+      resource.previousAddress ? [{ from: resource.previousAddress, to: resource.address }] : []
+    ),
+    outputs: model.outputs.map(({ name, action, sensitive }) => ({ name, action, sensitive })),
+    drift: model.drift.map(({ address, action }) => ({ address, action })),
+    deferred: model.deferred.map(({ reason, resource }) => ({
+      address: resource.address,
+      action: resource.action,
+      reason
+    })),
+    failedChecks: model.failedChecks.map(({ address, status }) => ({ address, status })),
+    gates: result.gates,
+    diagnostics: result.diagnostics.map(({ severity, summary, filename, line }) => ({
+      severity,
+      summary,
+      filename,
+      line
+    })),
+    warnings: result.warnings,
+    detailsNote: result.detailsNote,
+    jsonPath: result.jsonPath,
+    sentinelMocksPath: result.sentinelMocks?.path,
+    comment: result.comment,
+    execution: result.execution
+  }
+}
+
+function addressesOf(resources: ResourceChangeModel[], action: ListedAction): string[] {
+  return resources.filter(resource => resource.action === action).map(r => r.address)
+}

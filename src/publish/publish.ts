@@ -1,0 +1,106 @@
+// Publishes the results: PR comment(s) first (their IDs become outputs), then job summary, then outputs.
+import * as core from '@actions/core'
+import type { Settings } from '../settings.js'
+import type { WorkspaceResult } from '../result.js'
+import { commentMarker, renderComment, renderSummary } from '../render/report.js'
+import type { RenderOptions } from '../render/report.js'
+import { createGitHubClient } from './github.js'
+import type { GitHub } from './github.js'
+import { publishComment } from './comment.js'
+import { writeJobSummary } from './summary.js'
+import { buildOutputs, setOutputs } from './outputs.js'
+
+/** GitHub rejects comment bodies longer than this. */
+export const COMMENT_LIMIT = 65536
+/** The step summary's limit is 1 MiB; stay a little below it. */
+export const SUMMARY_LIMIT = 1_000_000
+
+/** Returns problems that must fail the step (after everything else was written). */
+export async function publish(
+  results: WorkspaceResult[],
+  settings: Settings,
+  runLink: string | undefined,
+  signal: AbortSignal
+): Promise<string[]> {
+  const problems: string[] = []
+  const base: Omit<RenderOptions, 'maxLength'> = {
+    details: settings.details,
+    label: settings.commentLabel || undefined,
+    summaryUrl: runLink
+  }
+
+  if (wantsComment(settings)) {
+    try {
+      await publishComments(results, settings, base, signal)
+    } catch (error) {
+      problems.push(
+        `Commenting on pull request #${settings.prNumber} failed: ${(error as Error).message}`
+      )
+    }
+  }
+  await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
+  setOutputs(buildOutputs(results))
+  return problems
+}
+
+function wantsComment(settings: Settings): boolean {
+  if (settings.comment === 'off') return false
+  if (settings.prNumber === undefined) {
+    core.info('No pull request in this event and no pr-number given: no comment is written.')
+    return false
+  }
+  return true
+}
+
+async function publishComments(
+  results: WorkspaceResult[],
+  settings: Settings,
+  base: Omit<RenderOptions, 'maxLength'>,
+  signal: AbortSignal
+): Promise<void> {
+  const github = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl })
+  const groups = settings.commentMode === 'combined' ? [results] : results.map(result => [result])
+  for (const group of groups) {
+    if (signal.aborted) return
+    const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
+    const marker = commentMarker(key, settings.commentLabel)
+    const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
+    const outcome = await postComment(github, settings, marker, body, group)
+    // A refusal (no permission) applies to every comment on this pull request.
+    if (outcome === 'refused') return
+    if (outcome) for (const result of group) result.comment = outcome
+  }
+}
+
+async function postComment(
+  github: GitHub,
+  settings: Settings,
+  marker: string,
+  body: string,
+  group: WorkspaceResult[]
+): Promise<{ id: number; url: string } | 'refused' | undefined> {
+  const outcome = await publishComment(github, {
+    owner: settings.repository.owner,
+    repo: settings.repository.repo,
+    issueNumber: settings.prNumber as number,
+    marker,
+    body,
+    policy: settings.comment as Exclude<Settings['comment'], 'off'>,
+    hasChanges: group.some(result => result.model.hasChanges)
+  })
+  if (outcome.action === 'refused') {
+    core.warning(outcome.warning)
+    return 'refused'
+  }
+  if (outcome.action === 'skipped') {
+    core.info(`No comment written: ${outcome.reason ?? 'nothing to say'}`)
+    return undefined
+  }
+  core.info(`Comment ${outcome.action}: ${outcome.url}`)
+  return outcome.id !== undefined && outcome.url ? { id: outcome.id, url: outcome.url } : undefined
+}
+
+/** Sticky comments are per workspace, so re-runs of the same workspace edit the same comment. */
+function workspaceKey(result: WorkspaceResult): string {
+  return result.workspace ?? result.runId ?? result.planId
+}

@@ -1,0 +1,253 @@
+// Safe Markdown primitives: the only place that escapes. Everything the renderers print from a plan,
+// an API or a user goes through one of these, so nothing can render as HTML, mention someone, link
+// an issue or URL, break a table, code span or code block, or forge the sticky comment's marker.
+//
+// Inline primitives (escapeText, codeSpan, link, strong) are valid both in Markdown paragraphs and
+// table cells and inside raw HTML blocks such as <summary>: they escape with character references,
+// which both contexts decode, never with backslashes, which HTML blocks would show.
+
+/** Unicode controls that reorder text on screen ("Trojan Source") or are invisible. */
+const INVISIBLE_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/g
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const ANSI_ESCAPES = /\u001B\[[0-9;?]*[ -/]*[@-~]/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const C0_C1_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
+/** Characters that start or end Markdown inline markup or HTML, anywhere in a line (`_`: see below). */
+const INLINE_MARKUP = /[&<>"'`*[\]\\|~$#@]/g
+/** The same, plus `:` so Markdown's autolinks (which look for `https:` in the raw text) never match. */
+const CODE_MARKUP = /[&<>"'`*[\]\\|~$#@:]/g
+const NAMED_REFERENCES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;'
+}
+const ZWJ = '\u200D'
+
+function reference(char: string): string {
+  return NAMED_REFERENCES[char] ?? `&#${char.charCodeAt(0)};`
+}
+
+/**
+ * Underscores between letters or digits (`aws_instance`) can never open or close emphasis, so
+ * they stay as they are; any other underscore becomes a reference.
+ */
+function escapeUnderscores(text: string): string {
+  return text.replace(/_+/g, (run: string, offset: number) => {
+    const intraword =
+      isAsciiAlphanumeric(text.charCodeAt(offset - 1)) &&
+      isAsciiAlphanumeric(text.charCodeAt(offset + run.length))
+    return intraword ? run : '&#95;'.repeat(run.length)
+  })
+}
+
+/** [A-Za-z0-9]; false for NaN (before the start or past the end of a string). */
+function isAsciiAlphanumeric(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a)
+  )
+}
+
+function codePoint(char: string): string {
+  return `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+}
+
+/** Anything sanitizeInline changes: lone surrogates, controls (ANSI escapes start with one), tabs. */
+const NEEDS_SANITIZING =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF\uD800-\uDFFF]/
+
+/** One line of inline content: no line breaks, no invisible or reordering controls. */
+function sanitizeInline(text: string): string {
+  // Most text (every address of a big plan) has nothing to sanitize: one scan instead of five.
+  if (!NEEDS_SANITIZING.test(text)) return text
+  return text
+    .replace(LONE_SURROGATES, '\uFFFD')
+    .replace(ANSI_ESCAPES, '')
+    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(C0_C1_CONTROLS, '\uFFFD')
+    .replace(INVISIBLE_CONTROLS, '\uFFFD')
+}
+
+/**
+ * Plain text for a paragraph, list item, table cell or HTML element. Besides escaping, it breaks
+ * what GitHub links in rendered text (which character references would not stop): @mentions,
+ * #123 and GH-123 references, URLs and www. addresses, with an invisible zero-width joiner.
+ */
+export function escapeText(text: string): string {
+  const escaped = escapeUnderscores(sanitizeInline(text).replace(INLINE_MARKUP, reference))
+    .replace(/&#64;|&#35;/g, `$&${ZWJ}`)
+    .replace(/:(?=\/\/)/g, `:${ZWJ}`)
+    .replace(/\bwww(?=\.)/gi, `$&${ZWJ}`)
+    .replace(/\bGH-(?=\d)/gi, `$&${ZWJ}`)
+  return escapeLineStart(escaped)
+}
+
+/**
+ * Text may begin a line: escape what would start a block there (list markers, setext underlines,
+ * ordered-list numbers, four spaces of indented code). `#` and `>` are already references.
+ */
+function escapeLineStart(text: string): string {
+  return text
+    .replace(/^(?:[-+=]| (?= {3}))/, reference)
+    .replace(/^(\d+)([.)])/, (_, digits: string, mark: string) => digits + reference(mark))
+}
+
+/**
+ * Inline code (addresses, keys, IDs) as an HTML <code> element with every markup character
+ * escaped: no backtick run in the content can close it, and it works in table cells and <summary>.
+ * GitHub never turns text inside <code> into mentions or references, so the content stays exact
+ * for copy and paste.
+ */
+export function codeSpan(text: string): string {
+  // Markdown's autolinks look for `https:` and `www.` in the raw text: references defeat them.
+  const escaped = escapeUnderscores(sanitizeInline(text).replace(CODE_MARKUP, reference)).replace(
+    /(?<=\bwww)\./gi,
+    '&#46;'
+  )
+  return `<code>${escaped}</code>`
+}
+
+/** Bold inline content that is already safe (built from these primitives). */
+export function strong(safeInline: string): string {
+  return `<b>${safeInline}</b>`
+}
+
+/** Italic inline content that is already safe (built from these primitives). */
+export function emphasis(safeInline: string): string {
+  return `<i>${safeInline}</i>`
+}
+
+/** A link to an http(s) URL, or just the text when the URL is anything else. */
+export function link(safeInline: string, url: string | undefined): string {
+  const href = safeHref(url)
+  return href === undefined ? safeInline : `<a href="${href}">${safeInline}</a>`
+}
+
+function safeHref(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined
+  // URL.href percent-encodes spaces, quotes and angle brackets; these are left to encode.
+  return parsed.href
+    .replace(/[()|`*_[\]\\'"<>]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/&/g, '&amp;')
+}
+
+/** Prose that may span lines (diagnostic details): paragraphs kept, each line escaped. */
+export function escapeParagraphs(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
+    .map(paragraph =>
+      paragraph
+        .split('\n')
+        .map(line => escapeText(line.trim()))
+        .filter(line => line !== '')
+        .join('<br>\n')
+    )
+    .filter(paragraph => paragraph !== '')
+    .join('\n\n')
+}
+
+/**
+ * A fenced code block. The content is shown literally; the fence is longer than any backtick run
+ * inside, so no line of the content can close it. Controls are made visible, and `<!--` is broken
+ * so no content can contain the hidden comment marker.
+ */
+export function codeBlock(language: string, text: string): string {
+  const content = text
+    .replace(LONE_SURROGATES, '\uFFFD')
+    .replace(ANSI_ESCAPES, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(C0_C1_CONTROLS, c =>
+      c.charCodeAt(0) < 0x20 ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\uFFFD'
+    )
+    .replace(INVISIBLE_CONTROLS, c => `[${codePoint(c)}]`)
+    .replace(/<!--/g, `<!${ZWJ}--`)
+  const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length))
+  const fence = '`'.repeat(Math.max(3, longestRun + 1))
+  const info = language.replace(/[^A-Za-z0-9_+-]/g, '')
+  return `${fence}${info}\n${content}\n${fence}`
+}
+
+/** A table cell from safe inline content: no pipe or line break can split the row. */
+export function tableCell(safeInline: string): string {
+  return safeInline.replace(/\r\n|[\r\n]/g, ' ').replace(/\|/g, '&#124;')
+}
+
+export type Alignment = 'left' | 'right' | 'center'
+
+/** A GitHub table from safe inline content. */
+export function table(headers: string[], rows: string[][], alignments: Alignment[] = []): string {
+  const line = (cells: string[]): string => `| ${cells.map(tableCell).join(' | ')} |`
+  const rule = headers.map((_, i) => {
+    const alignment = alignments[i] ?? 'left'
+    return alignment === 'right' ? '---:' : alignment === 'center' ? ':---:' : ':---'
+  })
+  return [line(headers), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n')
+}
+
+/**
+ * A collapsible section. The summary is safe inline content; the body is Markdown and is separated
+ * by blank lines so GitHub renders it as Markdown inside the HTML block.
+ */
+export function details(safeSummary: string, body: string, open = false): string {
+  return `${detailsStart(safeSummary, open)}\n\n${body}\n\n${detailsEnd()}`
+}
+
+/** The opening of a collapsible section whose body is composed elsewhere; close with detailsEnd. */
+export function detailsStart(safeSummary: string, open = false): string {
+  const summary = safeSummary.replace(/\r\n|[\r\n]/g, ' ')
+  return `<details${open ? ' open' : ''}><summary>${summary}</summary>`
+}
+
+export function detailsEnd(): string {
+  return '</details>'
+}
+
+export type AlertKind = 'NOTE' | 'TIP' | 'IMPORTANT' | 'WARNING' | 'CAUTION'
+
+/** A GitHub alert (a blockquote with a coloured title) around safe Markdown lines. */
+export function alert(kind: AlertKind, safeMarkdown: string): string {
+  const lines = safeMarkdown.split('\n').map(line => (line === '' ? '>' : `> ${line}`))
+  return [`> [!${kind}]`, ...lines].join('\n')
+}
+
+/** A heading; levels beyond 6 stay at 6. */
+export function heading(level: number, safeInline: string): string {
+  const hashes = '#'.repeat(Math.min(6, Math.max(1, level)))
+  return `${hashes} ${safeInline.replace(/\r\n|[\r\n]/g, ' ')}`
+}
+
+/** One bullet of a list, from safe inline content. */
+export function bullet(safeInline: string): string {
+  return `- ${safeInline.replace(/\r\n|[\r\n]/g, ' ')}`
+}
+
+/**
+ * The hidden marker that lets the publisher find its own sticky comment:
+ * `<!-- tfc-plan-summary:<key>:<label> -->`. Key and label are percent-encoded down to letters,
+ * digits and `._~/-`, so two different pairs never share a marker, and neither can end the
+ * comment. Rendered content can never contain a marker: text escapes `<`, code blocks break `<!--`.
+ */
+export function commentMarker(workspaceKey: string, label: string): string {
+  return `<!-- tfc-plan-summary:${markerPart(workspaceKey)}:${markerPart(label)} -->`
+}
+
+function markerPart(value: string): string {
+  return Array.from(new TextEncoder().encode(value), byte => {
+    const char = String.fromCharCode(byte)
+    return /[A-Za-z0-9._~/-]/.test(char)
+      ? char
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }).join('')
+}

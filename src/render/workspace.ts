@@ -1,0 +1,531 @@
+// One workspace's part of a comment or summary, as chunks the size budget can shrink: header and
+// counts, warnings (errors, gates, destroys), diagnostics, then resources grouped by action with
+// their diffs, outputs, drift and deferred changes.
+import type { Diagnostic, WorkspaceResult } from '../result.js'
+import type {
+  DeferredChangeModel,
+  OutputChangeModel,
+  PlanCounts,
+  ResourceChangeModel
+} from '../plan/model.js'
+import {
+  alert,
+  bullet,
+  codeBlock,
+  codeSpan,
+  details,
+  emphasis,
+  escapeParagraphs,
+  escapeText,
+  heading,
+  link,
+  strong,
+  table
+} from './markdown.js'
+import { describeDeferredChange, describeResourceChange } from './headline.js'
+import type { Headline, Phrase } from './headline.js'
+import { renderOutputsDiff, renderResourceDiff } from './diff.js'
+import type { Chunk } from './budget.js'
+import { NOTE_SLOT } from './budget.js'
+import { memoizeByObject } from './memo.js'
+
+/** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
+export type Detail = 'full' | 'compact'
+
+export interface SectionOptions {
+  /** Attribute diffs under each resource (the `details` input). */
+  diffs: boolean
+  detail: Detail
+  /** Level of the workspace's own headings; its sections go one below. */
+  level: 2 | 3
+  /** Show the title (a combined document shows it in the collapsible's summary instead). */
+  title: boolean
+  /** Put the shortened-note slot after this workspace's counts. */
+  noteSlot: boolean
+  label?: string
+}
+
+/** Longest address or name shown; longer ones are cut in the middle so lists stay bounded. */
+const MAX_INLINE = 300
+/** Addresses listed under a warning or gate before "and N more". */
+const LISTED_ADDRESSES: Readonly<Record<Detail, number>> = { full: 25, compact: 5 }
+const LISTED_DIAGNOSTICS: Readonly<Record<Detail, number>> = { full: 50, compact: 3 }
+const DETAIL_CHARS: Readonly<Record<Detail, number>> = { full: 10_000, compact: 500 }
+const LOG_LINES: Readonly<Record<Detail, number>> = { full: 200, compact: 20 }
+
+export function workspaceSection(result: WorkspaceResult, options: SectionOptions): Chunk[] {
+  const sub = options.level + 1
+  return [
+    ...(options.title
+      ? [block(heading(options.level, workspaceTitle(result, options.label)))]
+      : []),
+    block(headerLines(result)),
+    block(countsTable(result.model.counts, result.model.source === 'api-counts')),
+    ...(options.noteSlot ? [NOTE_SLOT as Chunk] : []),
+    ...alerts(result, options.detail).map(block),
+    ...diagnosticsSection(result, options.detail, sub),
+    ...failedChecksSection(result, options.detail, sub),
+    ...resourceSection(result, options, sub),
+    ...outputsSection(result.model.outputs, options, sub),
+    ...driftSection(result.model.drift, options, sub),
+    ...deferredSection(result, options, sub)
+  ]
+}
+
+/** A block of Markdown, with the blank line that ends it. */
+export function block(markdown: string): string {
+  return `${markdown}\n\n`
+}
+
+export function workspaceName(result: WorkspaceResult): string {
+  if (result.workspace !== undefined)
+    return result.organization !== undefined
+      ? `${result.organization}/${result.workspace}`
+      : result.workspace
+  return result.runId ?? result.planId
+}
+
+function isErrored(result: WorkspaceResult): boolean {
+  return result.status === 'errored' || result.model.errored
+}
+
+export function statusIcon(result: WorkspaceResult): string {
+  if (result.gates.length > 0) return '⛔'
+  if (isErrored(result)) return '❌'
+  switch (result.status) {
+    case 'finished':
+      return result.model.hasChanges ? '📝' : '✅'
+    case 'canceled':
+    case 'force_canceled':
+      return '🚫'
+    case 'unreachable':
+      return '⚪'
+    default:
+      return '⏳'
+  }
+}
+
+export function statusText(result: WorkspaceResult): string {
+  if (isErrored(result)) return 'plan errored'
+  switch (result.status) {
+    case 'finished':
+      return result.model.hasChanges ? 'changes planned' : 'no changes'
+    case 'unreachable':
+      return 'plan unreachable (it never ran)'
+    default:
+      return `plan ${clip(result.status, 60)}`
+  }
+}
+
+/** `⛔ <code>org/ws</code>: changes planned · merge gate tripped`, safe inline. */
+export function workspaceTitle(result: WorkspaceResult, label?: string): string {
+  const gates = result.gates.length > 0 ? ` · ${escapeText('merge gate tripped')}` : ''
+  const labelled = label ? ` · ${codeSpan(clip(label))}` : ''
+  return `${statusIcon(result)} ${codeSpan(clip(workspaceName(result)))}${labelled}: ${escapeText(statusText(result))}${gates}`
+}
+
+function headerLines(result: WorkspaceResult): string {
+  const { model } = result
+  const lines = model.summaryLine ? [strong(escapeText(model.summaryLine))] : []
+  if (result.status === 'finished' && !model.hasChanges && model.source !== 'api-counts')
+    lines.push(escapeText('No changes. Your infrastructure matches the configuration.'))
+
+  const facts: string[] = []
+  const run = result.runId ?? result.planId
+  facts.push(link(`${escapeText('Run')} ${codeSpan(clip(run))}`, result.runUrl))
+  if (result.organization !== undefined)
+    facts.push(`${escapeText('organization')} ${codeSpan(clip(result.organization))}`)
+  if (result.workspace !== undefined)
+    facts.push(`${escapeText('workspace')} ${codeSpan(clip(result.workspace))}`)
+  if (model.terraformVersion !== undefined)
+    facts.push(`Terraform ${codeSpan(clip(model.terraformVersion))}`)
+  const execution = executionText(result)
+  if (execution) facts.push(execution)
+  lines.push(facts.join(' · '))
+  return lines.join('<br>\n')
+}
+
+function executionText(result: WorkspaceResult): string | undefined {
+  const execution = result.execution
+  if (!execution) return undefined
+  if (execution.agentName === undefined && execution.agentPoolName === undefined)
+    return execution.mode
+      ? `${escapeText('execution')} ${codeSpan(clip(execution.mode))}`
+      : undefined
+  const agent = execution.agentName !== undefined ? ` ${codeSpan(clip(execution.agentName))}` : ''
+  const pool =
+    execution.agentPoolName !== undefined
+      ? ` ${escapeText('in pool')} ${codeSpan(clip(execution.agentPoolName))}`
+      : ''
+  return `${escapeText('agent')}${agent}${pool}`
+}
+
+const COUNT_COLUMNS: readonly [keyof PlanCounts, string][] = [
+  ['add', 'Add'],
+  ['change', 'Change'],
+  ['destroy', 'Destroy'],
+  ['replace', 'Replace'],
+  ['import', 'Import'],
+  ['move', 'Move'],
+  ['forget', 'Forget']
+]
+
+/** All seven counts, always; replace, move and forget are unknown when only the API's counts are. */
+function countsTable(counts: PlanCounts, apiCountsOnly: boolean): string {
+  const unknown = new Set<keyof PlanCounts>(apiCountsOnly ? ['replace', 'move', 'forget'] : [])
+  return table(
+    COUNT_COLUMNS.map(([, title]) => escapeText(title)),
+    [COUNT_COLUMNS.map(([key]) => (unknown.has(key) ? '–' : String(counts[key])))],
+    COUNT_COLUMNS.map(() => 'right')
+  )
+}
+
+function alerts(result: WorkspaceResult, detail: Detail): string[] {
+  const found: string[] = []
+  if (isErrored(result)) {
+    const problems = result.diagnostics.filter(d => d.severity === 'error').length
+    const explanation =
+      problems > 0
+        ? `${problems} ${problems === 1 ? 'error' : 'errors'} below.`
+        : result.logTail && result.logTail.length > 0
+          ? 'The end of the plan log is below.'
+          : 'HCP Terraform gave no error details; see the run.'
+    found.push(
+      alert('CAUTION', `${strong(escapeText('The plan errored.'))} ${escapeText(explanation)}`)
+    )
+  }
+  if (result.gates.length > 0) {
+    const lines = result.gates.flatMap(gate => [
+      `${strong(escapeText(`Gate tripped: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))}`,
+      ...addressList(gate.addresses, detail)
+    ])
+    found.push(alert('CAUTION', lines.join('\n')))
+  }
+  const destructive = destructiveChanges(result, detail)
+  if (destructive) found.push(alert('WARNING', destructive))
+  if (result.model.source === 'api-counts') {
+    const why = result.detailsNote ?? 'The JSON plan could not be read.'
+    found.push(
+      alert(
+        'IMPORTANT',
+        `${strong(escapeText('Per-resource details are not available.'))} ${escapeText(clip(why, DETAIL_CHARS[detail]))}`
+      )
+    )
+  }
+  if (result.warnings.length > 0) {
+    const listed = result.warnings.slice(0, LISTED_ADDRESSES[detail])
+    const more = result.warnings.length - listed.length
+    const lines = listed.map(w => bullet(escapeText(clip(w, DETAIL_CHARS[detail]))))
+    if (more > 0) lines.push(bullet(escapeText(`and ${more} more`)))
+    found.push(alert('WARNING', lines.join('\n')))
+  }
+  return found
+}
+
+/** Destroys and replaces, called out at the top with their addresses. */
+function destructiveChanges(result: WorkspaceResult, detail: Detail): string | undefined {
+  const { model } = result
+  const destroyed = model.resources.filter(r => r.action === 'delete' || r.action === 'replace')
+  if (model.source === 'api-counts') {
+    if (model.counts.destroy === 0) return undefined
+    return strong(escapeText(`This plan destroys ${plural(model.counts.destroy, 'resource')}.`))
+  }
+  if (destroyed.length === 0) return undefined
+  const deletes = destroyed.filter(r => r.action === 'delete').length
+  const replaces = destroyed.length - deletes
+  const parts = [
+    ...(deletes > 0 ? [`destroys ${plural(deletes, 'resource')}`] : []),
+    ...(replaces > 0 ? [`replaces ${plural(replaces, 'resource')}`] : [])
+  ]
+  const listed = destroyed.slice(0, LISTED_ADDRESSES[detail])
+  const lines = [
+    strong(escapeText(`This plan ${parts.join(' and ')}.`)),
+    ...listed.map(r => bullet(changeHeadline(r))),
+    ...(destroyed.length > listed.length
+      ? [bullet(escapeText(`and ${destroyed.length - listed.length} more`))]
+      : [])
+  ]
+  return lines.join('\n')
+}
+
+function addressList(addresses: readonly string[], detail: Detail): string[] {
+  const listed = addresses.slice(0, LISTED_ADDRESSES[detail])
+  const lines = listed.map(address => bullet(codeSpan(clip(address))))
+  if (addresses.length > listed.length)
+    lines.push(bullet(escapeText(`and ${addresses.length - listed.length} more`)))
+  return lines
+}
+
+function diagnosticsSection(result: WorkspaceResult, detail: Detail, level: number): Chunk[] {
+  const chunks: Chunk[] = []
+  const ordered = [
+    ...result.diagnostics.filter(d => d.severity === 'error'),
+    ...result.diagnostics.filter(d => d.severity !== 'error')
+  ]
+  if (ordered.length > 0) {
+    chunks.push(block(heading(level, escapeText('Diagnostics'))))
+    const listed = ordered.slice(0, LISTED_DIAGNOSTICS[detail])
+    for (const diagnostic of listed) chunks.push(...diagnosticBlocks(diagnostic, detail).map(block))
+    if (ordered.length > listed.length)
+      chunks.push(
+        block(
+          emphasis(
+            escapeText(`and ${ordered.length - listed.length} more diagnostics; see the run`)
+          )
+        )
+      )
+  }
+  if (result.logTail && result.logTail.length > 0) {
+    const lines = result.logTail
+      .slice(-LOG_LINES[detail])
+      .map(line => clip(line, DETAIL_CHARS[detail]))
+    chunks.push(
+      block(heading(level, escapeText(`Plan log (last ${plural(lines.length, 'line')})`))),
+      block(codeBlock('', lines.join('\n')))
+    )
+  }
+  return chunks
+}
+
+function diagnosticBlocks(diagnostic: Diagnostic, detail: Detail): string[] {
+  const icon = diagnostic.severity === 'error' ? '❌ Error' : '⚠️ Warning'
+  const blocks = [
+    strong(
+      `${escapeText(`${icon}:`)} ${escapeText(clip(diagnostic.summary, DETAIL_CHARS[detail]))}`
+    )
+  ]
+  if (diagnostic.filename !== undefined) {
+    const where = diagnostic.line !== undefined ? ` ${escapeText(`line ${diagnostic.line}`)}` : ''
+    const context = diagnostic.snippet?.context
+      ? `, ${escapeText('in')} ${codeSpan(clip(diagnostic.snippet.context))}`
+      : ''
+    blocks.push(`${escapeText('on')} ${codeSpan(clip(diagnostic.filename))}${where}${context}:`)
+  }
+  const snippet = diagnostic.snippet
+  if (snippet && detail === 'full') {
+    const numbered = clip(snippet.code, DETAIL_CHARS.full)
+      .split('\n')
+      .map((code, i) => `${String(snippet.startLine + i).padStart(4)}: ${code}`)
+    blocks.push(codeBlock('hcl', numbered.join('\n')))
+  }
+  if (diagnostic.detail)
+    blocks.push(escapeParagraphs(clip(diagnostic.detail, DETAIL_CHARS[detail])))
+  return blocks
+}
+
+function failedChecksSection(result: WorkspaceResult, detail: Detail, level: number): Chunk[] {
+  const checks = result.model.failedChecks
+  if (checks.length === 0) return []
+  const listed = checks.slice(0, LISTED_ADDRESSES[detail])
+  const lines = listed.map(check => {
+    const problems = check.problems
+      .slice(0, LISTED_ADDRESSES[detail])
+      .map(problem => escapeText(clip(problem, DETAIL_CHARS[detail])))
+      .join('; ')
+    const status = emphasis(escapeText(clip(check.status)))
+    return bullet(`${codeSpan(clip(check.address))} ${status}${problems ? `: ${problems}` : ''}`)
+  })
+  if (checks.length > listed.length)
+    lines.push(bullet(escapeText(`and ${checks.length - listed.length} more`)))
+  return [block(heading(level, escapeText('Failed checks'))), block(lines.join('\n'))]
+}
+
+interface ActionGroup {
+  title: string
+  matches: (resource: ResourceChangeModel) => boolean
+}
+
+/** Groups in reading order; a resource goes to the first group that takes it. */
+const ACTION_GROUPS: readonly ActionGroup[] = [
+  { title: '➕ Create', matches: r => r.action === 'create' },
+  { title: '🔄 Update in-place', matches: r => r.action === 'update' },
+  { title: '♻️ Replace', matches: r => r.action === 'replace' || r.action === 'create-forget' },
+  { title: '🗑️ Destroy', matches: r => r.action === 'delete' },
+  { title: '🫥 Forget (remove from state)', matches: r => r.action === 'forget' },
+  { title: '🚚 Move', matches: r => r.action === 'no-op' && r.previousAddress !== undefined },
+  { title: '📥 Import', matches: r => r.action === 'no-op' && !!r.importing },
+  { title: '📖 Read', matches: r => r.action === 'read' }
+]
+
+function resourceSection(result: WorkspaceResult, options: SectionOptions, level: number): Chunk[] {
+  const resources = result.model.resources
+  if (resources.length === 0) return []
+  const groups = new Map<ActionGroup, ResourceChangeModel[]>()
+  for (const resource of resources) {
+    const group = ACTION_GROUPS.find(g => g.matches(resource))
+    if (!group) continue
+    const members = groups.get(group)
+    if (members) members.push(resource)
+    else groups.set(group, [resource])
+  }
+  const chunks: Chunk[] = [block(heading(level, escapeText('Resource changes')))]
+  for (const group of ACTION_GROUPS) {
+    const members = groups.get(group)
+    if (!members) continue
+    const entries = members.map(resource => ({ resource, headline: changeHeadline(resource) }))
+    chunks.push(resourceList(`${group.title} (${members.length})`, entries, options, level + 1))
+  }
+  return chunks
+}
+
+interface ListedResource {
+  resource: ResourceChangeModel
+  /** The headline as safe inline HTML. */
+  headline: string
+}
+
+const changeHeadline = memoizeByObject((resource: ResourceChangeModel) =>
+  headlineHtml(describeResourceChange(resource))
+)
+const driftHeadline = memoizeByObject((resource: ResourceChangeModel) =>
+  headlineHtml(describeResourceChange(resource, 'drift'))
+)
+const deferredHeadline = memoizeByObject((deferred: DeferredChangeModel) =>
+  headlineHtml(describeDeferredChange(deferred))
+)
+/** The diff as a code block; rendered only when the size budget asks for it (see fitChunks). */
+const diffBlock = memoizeByObject((resource: ResourceChangeModel) =>
+  diffOrProblem(() => codeBlock('diff', renderResourceDiff(resource)))
+)
+const outputsDiffBlock = memoizeByObject((outputs: readonly OutputChangeModel[]) =>
+  diffOrProblem(() => codeBlock('diff', renderOutputsDiff(outputs)))
+)
+
+/** A titled list of resources: each with its diff (shrinkable to the headline), or just counted. */
+function resourceList(
+  title: string,
+  entries: readonly ListedResource[],
+  options: SectionOptions,
+  level: number
+): Chunk {
+  const titled = block(heading(level, escapeText(title)))
+  const note = `${plural(entries.length, 'resource')}; the list was left out to fit.`
+  const counted = [titled, block(emphasis(escapeText(note)))]
+  if (options.detail === 'compact') return counted.join('')
+  const items = entries.map(entry => resourceItem(entry, options.diffs))
+  // The closing blank line ends the bullet list that headline-only items form.
+  return { stage: 'list', full: [titled, ...items, '\n'], reduced: counted }
+}
+
+function resourceItem({ resource, headline }: ListedResource, withDiff: boolean): Chunk {
+  const listed = `${bullet(headline)}\n`
+  if (!withDiff) return listed
+  const full = (): Chunk[] => {
+    const diff = diffBlock(resource)
+    if (typeof diff !== 'string') return [`${bullet(`${headline} ${diff.problem}`)}\n`]
+    // Starts with a blank line too: a headline-only item (a bullet) may come just before it.
+    return [`\n${block(details(headline, diff))}`]
+  }
+  return { stage: 'diff', full, reduced: [listed] }
+}
+
+/**
+ * A diff, or why it cannot be shown: a value nested deeper than the stack allows (a hostile JSON
+ * string, say) must not take the whole comment down with it.
+ */
+function diffOrProblem(renderDiff: () => string): string | { problem: string } {
+  try {
+    return renderDiff()
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return { problem: emphasis(escapeText(`(the diff could not be shown: ${clip(reason, 200)})`)) }
+  }
+}
+
+/** Headline as safe inline HTML: addresses as code, Terraform's notes in italics. */
+function headlineHtml(headline: Headline): string {
+  const notes = headline.notes.map(note => ` ${emphasis(phraseHtml(note))}`).join('')
+  return `${phraseHtml(headline.phrase)}${notes}`
+}
+
+function phraseHtml(phrase: Phrase): string {
+  return phrase
+    .map(part => (typeof part === 'string' ? escapeText(part) : codeSpan(clip(part.code))))
+    .join('')
+}
+
+const OUTPUT_VERBS: Readonly<Record<string, string>> = {
+  create: 'added',
+  delete: 'removed',
+  update: 'changed'
+}
+
+function outputsSection(
+  outputs: readonly OutputChangeModel[],
+  options: SectionOptions,
+  level: number
+): Chunk[] {
+  if (outputs.length === 0) return []
+  const titled = block(heading(level, escapeText(`Changes to Outputs (${outputs.length})`)))
+  const names = outputs.map(output => {
+    const verb = OUTPUT_VERBS[output.action] ?? output.action
+    const sensitive = output.sensitive ? ` ${emphasis(escapeText('(sensitive)'))}` : ''
+    return bullet(`${codeSpan(clip(output.name))} ${escapeText(verb)}${sensitive}`)
+  })
+  const listed = block(names.join('\n'))
+  const counted = block(
+    emphasis(
+      escapeText(`${plural(outputs.length, 'output')} change; the list was left out to fit.`)
+    )
+  )
+  if (options.detail === 'compact') return [titled, counted]
+  const full = (): Chunk[] => {
+    const diff = outputsDiffBlock(outputs)
+    return [typeof diff === 'string' ? block(diff) : `${listed}${block(diff.problem)}`]
+  }
+  const body: Chunk = options.diffs ? { stage: 'diff', full, reduced: [listed] } : listed
+  return [{ stage: 'list', full: [titled, body], reduced: [titled, counted] }]
+}
+
+function driftSection(
+  drift: readonly ResourceChangeModel[],
+  options: SectionOptions,
+  level: number
+): Chunk[] {
+  if (drift.length === 0) return []
+  const intro = block(
+    escapeText(
+      'Terraform detected the following changes made outside of Terraform since the last "terraform apply" which may have affected this plan:'
+    )
+  )
+  return [
+    block(heading(level, escapeText('🌀 Objects have changed outside of Terraform'))),
+    intro,
+    resourceList(
+      `Drifted (${drift.length})`,
+      drift.map(resource => ({ resource, headline: driftHeadline(resource) })),
+      options,
+      level + 1
+    )
+  ]
+}
+
+function deferredSection(result: WorkspaceResult, options: SectionOptions, level: number): Chunk[] {
+  const deferred = result.model.deferred
+  if (deferred.length === 0) return []
+  return [
+    block(heading(level, escapeText('⏸️ Deferred changes'))),
+    block(
+      escapeText(
+        'This is a partial plan: these changes can only be known in the next plan / apply cycle.'
+      )
+    ),
+    resourceList(
+      `Deferred (${deferred.length})`,
+      deferred.map(d => ({ resource: d.resource, headline: deferredHeadline(d) })),
+      options,
+      level + 1
+    )
+  ]
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+/** Cuts overlong inline text in the middle, where it hurts least. */
+export function clip(text: string, max = MAX_INLINE): string {
+  if (text.length <= max) return text
+  const half = Math.floor((max - 1) / 2)
+  return `${text.slice(0, half)}…${text.slice(text.length - half)}`
+}

@@ -1,0 +1,106 @@
+// The newest run of a workspace for one commit, confirmed through the VCS ingress attributes.
+import type { JsonApiDocument, JsonApiResource } from './api-types.js'
+import type { TfcClient } from './client.js'
+import type { RequestBudget } from './request-budget.js'
+
+/** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
+const OPERATIONS = 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply'
+const RUNS_PAGE_SIZE = 20
+/** Pages read per look-up when the server ignores search[commit]: older runs are not wanted. */
+const MAX_RUN_PAGES = 3
+
+export interface CommitRunFinder {
+  /** ID of the newest run of `workspaceId` for the commit, or undefined when there is none yet. */
+  find(workspaceId: string): Promise<string | undefined>
+}
+
+/**
+ * Run lists go through `budget` (HCP Terraform allows 30 per minute). The commit of each listed
+ * run is checked, because older servers ignore search[commit]; a configuration version's commit
+ * never changes, so it is asked for once.
+ */
+export function createCommitRunFinder(
+  client: TfcClient,
+  budget: RequestBudget,
+  commitSha: string
+): CommitRunFinder {
+  const wanted = commitSha.toLowerCase()
+  const commitByConfigVersion = new Map<string, string | undefined>()
+
+  const commitOf = async (run: JsonApiResource, included: JsonApiResource[]) => {
+    const configVersionId = relatedId(run, 'configuration-version')
+    if (!configVersionId) return undefined
+    if (!commitByConfigVersion.has(configVersionId)) {
+      const sha = await configVersionCommit(client, configVersionId, included)
+      commitByConfigVersion.set(configVersionId, sha?.toLowerCase())
+    }
+    return commitByConfigVersion.get(configVersionId)
+  }
+
+  return {
+    async find(workspaceId) {
+      let page: number | null | undefined = 1
+      for (let pagesRead = 0; page && pagesRead < MAX_RUN_PAGES; pagesRead++) {
+        const pageNumber: number = page
+        const response = await budget.schedule(() =>
+          client.api<JsonApiDocument>(`/workspaces/${encodeURIComponent(workspaceId)}/runs`, {
+            query: {
+              'filter[operation]': OPERATIONS,
+              'search[commit]': commitSha,
+              include: 'configuration_version.ingress_attributes',
+              'page[number]': pageNumber,
+              'page[size]': RUNS_PAGE_SIZE
+            }
+          })
+        )
+        const runs = (response.body?.data ?? []) as JsonApiResource[]
+        const included = response.body?.included ?? []
+        // Run lists are newest first: the first run of the commit is the newest one.
+        for (const run of runs) {
+          if ((await commitOf(run, included)) === wanted) return run.id
+        }
+        page = response.body?.meta?.pagination?.['next-page']
+      }
+      return undefined
+    }
+  }
+}
+
+/** The VCS commit of a configuration version; undefined when it was not made from VCS. */
+async function configVersionCommit(
+  client: TfcClient,
+  configVersionId: string,
+  included: JsonApiResource[]
+): Promise<string | undefined> {
+  const configVersion = findIncluded(included, 'configuration-versions', configVersionId)
+  const ingressRelation = configVersion?.relationships?.['ingress-attributes']
+  if (ingressRelation && !ingressRelation.data) return undefined
+  const ingressId = configVersion && relatedId(configVersion, 'ingress-attributes')
+  const ingress = ingressId && findIncluded(included, 'ingress-attributes', ingressId)
+  if (ingress) return commitAttribute(ingress)
+  // The server ignored `include`: ask for the ingress attributes directly.
+  const response = await client.api<JsonApiDocument>(
+    `/configuration-versions/${encodeURIComponent(configVersionId)}/ingress-attributes`,
+    { accept: [404] }
+  )
+  if (response.status === 404 || !response.body) return undefined
+  return commitAttribute(response.body.data as JsonApiResource)
+}
+
+function findIncluded(
+  included: JsonApiResource[],
+  type: string,
+  id: string
+): JsonApiResource | undefined {
+  return included.find(resource => resource.type === type && resource.id === id)
+}
+
+function commitAttribute(ingress: JsonApiResource): string | undefined {
+  const sha = ingress.attributes?.['commit-sha']
+  return typeof sha === 'string' ? sha : undefined
+}
+
+function relatedId(resource: JsonApiResource, relationship: string): string | undefined {
+  const data = resource.relationships?.[relationship]?.data
+  return data && !Array.isArray(data) ? data.id : undefined
+}

@@ -1,0 +1,128 @@
+// Finds the runs HCP Terraform starts by itself for a commit (VCS-driven workspaces), whose
+// IDs the workflow never learns: resolves the workspaces, then polls their run lists.
+import * as core from '@actions/core'
+import { setTimeout as delay } from 'node:timers/promises'
+import { mapConcurrent } from '../concurrency.js'
+import type { TfcClient } from './client.js'
+import { createCommitRunFinder } from './commit-runs.js'
+import { createRequestBudget } from './request-budget.js'
+import { resolveWorkspaces } from './workspaces.js'
+import type { WorkspaceRef } from './workspaces.js'
+
+export interface DiscoveredRun {
+  workspace: string
+  workspaceId: string
+  runId: string
+}
+
+export interface DiscoveryRequest {
+  organization: string
+  /** Workspace names; `*` matches any run of characters. */
+  workspaces: string[]
+  commitSha: string
+  timeoutMs: number
+  /** Pause between two rounds of run-list look-ups. */
+  pollIntervalMs?: number
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  log?: (line: string) => void
+  signal?: AbortSignal
+}
+
+/** Thrown when some workspaces have no run for the commit when the time is up. */
+export class RunDiscoveryError extends Error {
+  override name = 'RunDiscoveryError'
+  constructor(
+    message: string,
+    /** Names of the workspaces without a run. */
+    readonly missing: string[]
+  ) {
+    super(message)
+  }
+}
+
+const DEFAULT_POLL_INTERVAL_MS = 5000
+/** Run lists allow 30 requests per minute per user; keep some for other clients of the token. */
+const RUN_LIST_BUDGET = { limit: 25, windowMs: 60_000 }
+const CONCURRENT_LOOKUPS = 4
+const PROGRESS_LOG_INTERVAL_MS = 60_000
+
+/**
+ * The newest run for `commitSha` in each workspace, in the order of `request.workspaces`
+ * (wildcard matches sorted by name). Waits up to `timeoutMs` for runs to appear.
+ */
+export async function discoverRuns(
+  client: TfcClient,
+  request: DiscoveryRequest
+): Promise<DiscoveredRun[]> {
+  const { signal, commitSha, timeoutMs } = request
+  const now = request.now ?? Date.now
+  const sleep = request.sleep ?? ((ms: number) => delay(ms, undefined, { signal }))
+  const log = request.log ?? ((line: string) => core.info(line))
+  const pollIntervalMs = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
+
+  const workspaces = await resolveWorkspaces(client, request.organization, request.workspaces)
+  const budget = createRequestBudget({ ...RUN_LIST_BUDGET, now, sleep })
+  const finder = createCommitRunFinder(client, budget, commitSha)
+  const found = new Map<string, DiscoveredRun>()
+  const pending = () => workspaces.filter(workspace => !found.has(workspace.id))
+
+  const started = now()
+  const deadline = started + timeoutMs
+  let nextProgressLog = started + PROGRESS_LOG_INTERVAL_MS
+  log(`Looking for the runs of commit ${commitSha} in ${names(workspaces)}.`)
+  for (;;) {
+    signal?.throwIfAborted()
+    const waiting = pending()
+    const lookups = await mapConcurrent(waiting, CONCURRENT_LOOKUPS, workspace =>
+      finder.find(workspace.id)
+    )
+    for (const [index, lookup] of lookups.entries()) {
+      if (lookup.status === 'rejected') throw lookup.reason
+      if (lookup.value === undefined) continue
+      const { name, id } = waiting[index]
+      found.set(id, { workspace: name, workspaceId: id, runId: lookup.value })
+      log(`${name}: found run ${lookup.value}.`)
+    }
+
+    const missing = pending()
+    if (missing.length === 0) {
+      return workspaces.flatMap(workspace => found.get(workspace.id) ?? [])
+    }
+    const time = now()
+    if (time >= deadline) throw notFoundError(request, missing)
+    if (time >= nextProgressLog) {
+      log(
+        `Still waiting for a run of ${commitSha} in ${names(missing)} (${seconds(time - started)} s).`
+      )
+      nextProgressLog = time + PROGRESS_LOG_INTERVAL_MS
+    }
+    await sleep(Math.min(pollIntervalMs, deadline - time))
+  }
+}
+
+function notFoundError(request: DiscoveryRequest, missing: WorkspaceRef[]): RunDiscoveryError {
+  const message = [
+    `No run for commit ${request.commitSha} appeared in ${names(missing)} of organization ` +
+      `"${request.organization}" within ${seconds(request.timeoutMs)} s. ` +
+      'HCP Terraform starts these runs itself; it may not have because:',
+    '- the workspace is not connected to a VCS repository (give run-id instead);',
+    "- the workspace's VCS triggers (trigger paths or patterns) skipped this commit;",
+    '- the pull request comes from a fork: HCP Terraform runs no plans for pull requests from forks;',
+    "- commit-sha is not the pull request's head commit (GitHub's merge commit never gets a run);",
+    '- the VCS webhook is slow: raise wait-timeout.'
+  ].join('\n')
+  return new RunDiscoveryError(
+    message,
+    missing.map(workspace => workspace.name)
+  )
+}
+
+function names(workspaces: WorkspaceRef[]): string {
+  const label = workspaces.length === 1 ? 'workspace' : 'workspaces'
+  return `${label} ${workspaces.map(workspace => `"${workspace.name}"`).join(', ')}`
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000)
+}

@@ -1,0 +1,276 @@
+// Downloads the plan's JSON: the full `json-output` when the token may read it, else the
+// redacted one, else says why there is none. Temporary URLs are used at once and never logged.
+import { createWriteStream } from 'node:fs'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Transform } from 'node:stream'
+import type { TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { setTimeout as delay } from 'node:timers/promises'
+import * as core from '@actions/core'
+import type { TfcClient } from './client.js'
+import { hostOf } from './errors.js'
+import { discardBody } from './http.js'
+
+export type JsonPlanDownload =
+  | { kind: 'json' | 'redacted-json'; path: string; bytes: number }
+  | { kind: 'unavailable'; reason: string }
+
+export interface JsonPlanOptions {
+  /** Folder for `<planId>.json` (or `<planId>-redacted.json`); created when missing. */
+  destDir: string
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  /** How long to keep asking while the API answers 204 (JSON not ready yet); default 30 s. */
+  timeoutMs?: number
+}
+
+/** The API answers 204 until the JSON exists, which can lag the plan's status briefly. */
+const NOT_READY_RETRY_MS = 1000
+const DEFAULT_NOT_READY_TIMEOUT_MS = 30_000
+/** Each attempt asks the API for a fresh temporary URL (they expire after a minute). */
+const MAX_DOWNLOAD_ATTEMPTS = 3
+const REDIRECTS = [301, 302, 303, 307, 308]
+/** 403/404: the token may not read it; 422: Terraform too old for this JSON. */
+const REFUSALS = [403, 404, 422]
+/** What the archivist answers for an expired or unknown temporary URL. */
+const EXPIRED_URL_STATUSES = [403, 404, 410]
+
+const PERMISSION_ADVICE =
+  'Use a user or team token with workspace admin access for full detail, or read-runs access ' +
+  'for the redacted plan; organization tokens cannot read plan JSON.'
+
+type EndpointOutcome =
+  | { kind: 'saved'; path: string; bytes: number }
+  | { kind: 'refused'; status: number }
+  | { kind: 'not-ready'; waitedMs: number }
+  | { kind: 'download-failed'; problem: string }
+
+type Failure = Exclude<EndpointOutcome, { kind: 'saved' }>
+
+export async function downloadJsonPlan(
+  client: TfcClient,
+  plan: { planId: string },
+  options: JsonPlanOptions
+): Promise<JsonPlanDownload> {
+  await mkdir(options.destDir, { recursive: true })
+  const { planId } = plan
+  const full = await fetchPlanJson(client, planId, 'json-output', `${planId}.json`, options)
+  if (full.kind === 'saved') return { kind: 'json', path: full.path, bytes: full.bytes }
+  if (!worthFallingBack(full)) return { kind: 'unavailable', reason: explainFull(full) }
+
+  core.debug(`${planId}: no full JSON plan (${describe(full)}); trying the redacted one`)
+  const redactedFile = `${planId}-redacted.json`
+  const redacted = await fetchPlanJson(
+    client,
+    planId,
+    'json-output-redacted',
+    redactedFile,
+    options
+  )
+  if (redacted.kind === 'saved') {
+    return { kind: 'redacted-json', path: redacted.path, bytes: redacted.bytes }
+  }
+  return { kind: 'unavailable', reason: explainBoth(full, redacted) }
+}
+
+/** A token without admin access, or an archivist that would not serve the file. */
+function worthFallingBack(full: Failure): boolean {
+  return (full.kind === 'refused' && full.status !== 422) || full.kind === 'download-failed'
+}
+
+async function fetchPlanJson(
+  client: TfcClient,
+  planId: string,
+  endpoint: 'json-output' | 'json-output-redacted',
+  fileName: string,
+  options: JsonPlanOptions
+): Promise<EndpointOutcome> {
+  const sleep = options.sleep ?? ((ms: number) => delay(ms))
+  const now = options.now ?? Date.now
+  const notReadyTimeoutMs = options.timeoutMs ?? DEFAULT_NOT_READY_TIMEOUT_MS
+  const path = `/plans/${encodeURIComponent(planId)}/${endpoint}`
+  const destination = join(options.destDir, fileName)
+  const started = now()
+  let attempts = 0
+
+  for (;;) {
+    const response = await client.api<unknown>(path, {
+      accept: [204, ...REDIRECTS, ...REFUSALS]
+    })
+    if (response.status === 204) {
+      const waitedMs = now() - started
+      if (waitedMs >= notReadyTimeoutMs) return { kind: 'not-ready', waitedMs }
+      await sleep(NOT_READY_RETRY_MS)
+      continue
+    }
+    if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
+    if (!REDIRECTS.includes(response.status)) {
+      // 200: the JSON came inline (json-output-redacted does this).
+      if (typeof response.body !== 'object' || response.body === null) {
+        return {
+          kind: 'download-failed',
+          problem: `HTTP ${response.status} without a JSON document`
+        }
+      }
+      const text = JSON.stringify(response.body)
+      await writeFile(destination, text)
+      return { kind: 'saved', path: destination, bytes: Buffer.byteLength(text) }
+    }
+
+    attempts++
+    const download = response.location
+      ? await saveDownload(client, response.location, destination)
+      : { problem: 'HCP Terraform redirected without a Location' }
+    if ('bytes' in download) return { kind: 'saved', path: destination, bytes: download.bytes }
+    core.debug(`${planId}: ${endpoint} download attempt ${attempts} failed: ${download.problem}`)
+    if (attempts >= MAX_DOWNLOAD_ATTEMPTS) {
+      return { kind: 'download-failed', problem: `${download.problem} (${attempts} attempts)` }
+    }
+  }
+}
+
+/** Streams a temporary URL to `destination` (via a `.part` file) and checks it is complete. */
+async function saveDownload(
+  client: TfcClient,
+  url: string,
+  destination: string
+): Promise<{ bytes: number } | { problem: string }> {
+  core.setSecret(url)
+  const host = hostOf(url)
+  let response
+  try {
+    response = await client.fetchExternal(url, { accept: EXPIRED_URL_STATUSES })
+  } catch (error) {
+    return { problem: (error as Error).message }
+  }
+  if (EXPIRED_URL_STATUSES.includes(response.status)) {
+    discardBody(response)
+    return {
+      problem: `${host} refused the temporary URL (HTTP ${response.status}); it may have expired`
+    }
+  }
+
+  const partial = `${destination}.part`
+  const check = new JsonDownloadCheck()
+  try {
+    if (response.body === null) throw new Error('the answer has no body')
+    await pipeline(response.body, check, createWriteStream(partial))
+  } catch (error) {
+    await rm(partial, { force: true })
+    return { problem: `the download from ${host} broke off (${(error as Error).message})` }
+  }
+
+  // Compressed answers are checked by the decompressor; their Content-Length is not ours.
+  const declared = response.headers.get('content-encoding')
+    ? undefined
+    : response.headers.get('content-length')
+  const problem =
+    declared != null && Number(declared) !== check.bytes
+      ? `the download from ${host} was cut short (${check.bytes} of ${declared} bytes)`
+      : !check.looksComplete()
+        ? `the download from ${host} is not a complete JSON document`
+        : undefined
+  if (problem !== undefined) {
+    await rm(partial, { force: true })
+    return { problem }
+  }
+  await rename(partial, destination)
+  return { bytes: check.bytes }
+}
+
+/**
+ * Counts bytes and follows the nesting of brackets outside strings: a whole plan is one object
+ * whose closing brace is the last thing in the file. A cut anywhere leaves it open.
+ */
+class JsonDownloadCheck extends Transform {
+  bytes = 0
+  private depth = 0
+  private inString = false
+  private escaped = false
+  private startsWithBrace: boolean | undefined = undefined
+  private objectClosed = false
+  private trailingData = false
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.bytes += chunk.length
+    // An indexed loop over locals: plans can be hundreds of megabytes.
+    let { depth, inString, escaped, startsWithBrace, objectClosed, trailingData } = this
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]
+      if (inString) {
+        if (escaped) escaped = false
+        else if (byte === BACKSLASH) escaped = true
+        else if (byte === QUOTE) inString = false
+        continue
+      }
+      if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
+      startsWithBrace ??= byte === OPEN_BRACE
+      if (objectClosed) {
+        trailingData = true
+      } else if (byte === QUOTE) {
+        inString = true
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        depth++
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        depth--
+        objectClosed = depth === 0
+      }
+    }
+    this.depth = depth
+    this.inString = inString
+    this.escaped = escaped
+    this.startsWithBrace = startsWithBrace
+    this.objectClosed = objectClosed
+    this.trailingData = trailingData
+    done(null, chunk)
+  }
+
+  looksComplete(): boolean {
+    return this.startsWithBrace === true && this.objectClosed && !this.trailingData
+  }
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] = [
+  0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d
+]
+
+function describe(failure: Failure): string {
+  switch (failure.kind) {
+    case 'refused':
+      return `HTTP ${failure.status}`
+    case 'not-ready':
+      return `still not ready after ${Math.round(failure.waitedMs / 1000)} s (HTTP 204)`
+    case 'download-failed':
+      return failure.problem
+  }
+}
+
+/** Why there is no JSON when the redacted one is not worth asking for. */
+function explainFull(full: Failure): string {
+  if (full.kind === 'refused' && full.status === 422) {
+    return 'HCP Terraform has no JSON for this plan (HTTP 422): Terraform before 0.12 cannot produce one.'
+  }
+  return `HCP Terraform did not provide the plan's JSON: ${describe(full)}.`
+}
+
+function explainBoth(full: Failure, redacted: Failure): string {
+  if (full.kind === 'refused' && redacted.kind === 'refused') {
+    if (redacted.status === 422) {
+      return (
+        `The token may not read this plan's full JSON (HTTP ${full.status}), and the redacted ` +
+        'JSON needs Terraform 0.15.2 or later (HTTP 422). Use a user or team token with ' +
+        'workspace admin access for full detail; organization tokens cannot read plan JSON.'
+      )
+    }
+    return (
+      `The token may not read this plan's JSON (HTTP ${full.status} for json-output, ` +
+      `HTTP ${redacted.status} for json-output-redacted). ${PERMISSION_ADVICE}`
+    )
+  }
+  const fullPart =
+    full.kind === 'refused'
+      ? `the token may not read the full JSON (HTTP ${full.status})`
+      : `the full JSON could not be downloaded: ${describe(full)}`
+  return `No JSON plan: ${fullPart}; the redacted JSON: ${describe(redacted)}.`
+}

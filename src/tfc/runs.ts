@@ -1,0 +1,187 @@
+// A run's or plan's current state, read from the API into a typed snapshot (one poll's worth).
+import type { ExecutionDetails } from '../result.js'
+import type { JsonApiDocument, JsonApiResource } from './api-types.js'
+import type { TfcClient } from './client.js'
+
+/** The plan's own attributes; counts are absent until the plan has finished. */
+export interface PlanAttributes {
+  hasChanges?: boolean
+  resourceAdditions?: number
+  resourceChanges?: number
+  resourceDestructions?: number
+  /** Null on Terraform and TFE versions that do not count imports. */
+  resourceImports?: number
+  /** Open map: `queued-at`, `started-at`, `finished-at`, `errored-at`, … (ISO times). */
+  statusTimestamps: Record<string, string>
+  /** Secret URL of the plan's log: never log it. */
+  logReadUrl?: string
+  /** API paths of the plan's JSON, when the plan document links them. */
+  links: { jsonOutput?: string; jsonOutputRedacted?: string }
+}
+
+export interface PlanSnapshot {
+  planId: string
+  /** pending, managed_queued, queued, running, finished, errored, canceled, unreachable, … */
+  planStatus: string
+  plan: PlanAttributes
+  execution?: ExecutionDetails
+  runId?: string
+  runStatus?: string
+  workspaceId?: string
+  workspaceName?: string
+  organization?: string
+  /** `<origin>/app/<org>/<workspace>/runs/<run-id>`, as the Terraform CLI prints it. */
+  runUrl?: string
+}
+
+export interface RunSnapshot extends PlanSnapshot {
+  runId: string
+  runStatus: string
+}
+
+type Resource = JsonApiResource<Record<string, unknown>>
+
+/** `GET /runs/:id?include=plan,workspace`: one request, unless the server leaves out `included`. */
+export async function getRun(client: TfcClient, runId: string): Promise<RunSnapshot> {
+  const path = `/runs/${encodeURIComponent(runId)}`
+  const { body } = await client.api<JsonApiDocument>(path, {
+    query: { include: 'plan,workspace' }
+  })
+  const run = primaryResource(body, `GET ${path}`)
+  const planId = relatedId(run, 'plan')
+  if (planId === undefined) throw new Error(`Run ${runId} has no plan in HCP Terraform's answer.`)
+  const workspaceId = relatedId(run, 'workspace')
+  const [plan, workspace] = await Promise.all([
+    findIncluded(body, 'plans', planId) ?? fetchResource(client, `/plans/${planId}`),
+    workspaceId === undefined
+      ? undefined
+      : (findIncluded(body, 'workspaces', workspaceId) ??
+        fetchResource(client, `/workspaces/${workspaceId}`))
+  ])
+  return {
+    ...planSnapshot(plan),
+    runId: run.id,
+    runStatus: stringAttribute(run, 'status') ?? 'unknown',
+    ...workspaceContext(client.origin, workspace, run.id)
+  }
+}
+
+/**
+ * `GET /plans/:id`. HCP Terraform's plan document links neither its run nor its workspace, so
+ * for a plan ID those stay unknown; when a server does link them, they are read as well (the
+ * run, or else the workspace: one more request).
+ */
+export async function getPlan(client: TfcClient, planId: string): Promise<PlanSnapshot> {
+  const plan = await fetchResource(client, `/plans/${encodeURIComponent(planId)}`)
+  const runId = relatedId(plan, 'run')
+  if (runId !== undefined) return getRun(client, runId)
+  const workspaceId = relatedId(plan, 'workspace')
+  const workspace =
+    workspaceId === undefined
+      ? undefined
+      : await fetchResource(client, `/workspaces/${workspaceId}`)
+  return { ...planSnapshot(plan), ...workspaceContext(client.origin, workspace, undefined) }
+}
+
+/** The API's `execution-details` (kebab-case, null before the plan starts) as a result field. */
+export function toExecutionDetails(raw: unknown): ExecutionDetails | undefined {
+  if (!isRecord(raw)) return undefined
+  const details: ExecutionDetails = {
+    mode: asString(raw.mode),
+    agentId: asString(raw['agent-id']),
+    agentName: asString(raw['agent-name']),
+    agentPoolId: asString(raw['agent-pool-id']),
+    agentPoolName: asString(raw['agent-pool-name'])
+  }
+  return Object.values(details).some(value => value !== undefined) ? details : undefined
+}
+
+function planSnapshot(plan: Resource): PlanSnapshot {
+  const attributes = plan.attributes ?? {}
+  const timestamps = isRecord(attributes['status-timestamps'])
+    ? attributes['status-timestamps']
+    : {}
+  return {
+    planId: plan.id,
+    planStatus: asString(attributes.status) ?? 'unknown',
+    plan: {
+      hasChanges:
+        typeof attributes['has-changes'] === 'boolean' ? attributes['has-changes'] : undefined,
+      resourceAdditions: asCount(attributes['resource-additions']),
+      resourceChanges: asCount(attributes['resource-changes']),
+      resourceDestructions: asCount(attributes['resource-destructions']),
+      resourceImports: asCount(attributes['resource-imports']),
+      logReadUrl: asString(attributes['log-read-url']),
+      statusTimestamps: Object.fromEntries(
+        Object.entries(timestamps).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string'
+        )
+      ),
+      links: {
+        jsonOutput: asString(plan.links?.['json-output']),
+        jsonOutputRedacted: asString(plan.links?.['json-output-redacted'])
+      }
+    },
+    execution: toExecutionDetails(attributes['execution-details'])
+  }
+}
+
+function workspaceContext(
+  origin: string,
+  workspace: Resource | undefined,
+  runId: string | undefined
+): Pick<PlanSnapshot, 'workspaceId' | 'workspaceName' | 'organization' | 'runUrl'> {
+  if (workspace === undefined) return {}
+  const workspaceName = stringAttribute(workspace, 'name')
+  const organization = relatedId(workspace, 'organization')
+  const runUrl =
+    workspaceName && organization && runId
+      ? `${origin}/app/${encodeURIComponent(organization)}/${encodeURIComponent(workspaceName)}/runs/${encodeURIComponent(runId)}`
+      : undefined
+  return { workspaceId: workspace.id, workspaceName, organization, runUrl }
+}
+
+async function fetchResource(client: TfcClient, path: string): Promise<Resource> {
+  const { body } = await client.api<JsonApiDocument>(path)
+  return primaryResource(body, `GET ${path}`)
+}
+
+function primaryResource(document: JsonApiDocument | undefined, request: string): Resource {
+  const data = document?.data
+  if (!isRecord(data) || Array.isArray(data) || typeof data.id !== 'string') {
+    throw new Error(`${request}: HCP Terraform's answer has no resource in "data".`)
+  }
+  return data as Resource
+}
+
+/** An included resource, if the server sent it with its attributes. */
+function findIncluded(
+  document: JsonApiDocument | undefined,
+  type: string,
+  id: string
+): Resource | undefined {
+  return document?.included?.find(
+    resource => resource.type === type && resource.id === id && resource.attributes !== undefined
+  )
+}
+
+function relatedId(resource: Resource, name: string): string | undefined {
+  const data = resource.relationships?.[name]?.data
+  return data && !Array.isArray(data) && typeof data.id === 'string' ? data.id : undefined
+}
+
+function stringAttribute(resource: Resource, name: string): string | undefined {
+  return asString(resource.attributes?.[name])
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function asCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,107 @@
+// Types of github.mjs for the TypeScript tests (the project compiles no JavaScript).
+
+export interface SimUser {
+  login: string
+  id: number
+  type: 'User' | 'Bot'
+}
+
+/** Who a token acts as. Installation tokens (GITHUB_TOKEN, GitHub Apps) get 403 on GET /user. */
+export interface TokenSpec {
+  /** A user or a login; logins ending in [bot] are bots. Default: github-actions[bot]. */
+  user?: SimUser | string
+  /** Default: true for bots. */
+  installation?: boolean
+  /** Admins may edit and delete other users' comments. */
+  admin?: boolean
+}
+
+export interface SimComment {
+  id: number
+  node_id: string
+  url: string
+  html_url: string
+  issue_url: string
+  issue_number: number
+  body: string
+  user: SimUser
+  author_association: string
+  created_at: string
+  updated_at: string
+}
+
+export interface SimRequest {
+  method: string
+  /** Path as sent, with the path prefix. */
+  path: string
+  url: string
+  query: Record<string, string>
+  /** Lower-case names. */
+  headers: Record<string, string>
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  body: unknown
+  /** The token of the Authorization header (`token X` or `Bearer X`). */
+  token?: string
+  /** The status the simulator answered with. */
+  status?: number
+}
+
+/** An answer given instead of the normal one to the next `times` (default 1) matching requests. */
+export interface SimFault {
+  match?: (request: SimRequest) => boolean
+  status: number
+  headers?: Record<string, string>
+  body?: unknown
+  times?: number
+}
+
+/** `fork` and `read-only` both answer writes with 403 "Resource not accessible by integration". */
+export type SimPermission = 'ok' | 'fork' | 'read-only'
+
+export interface SimOptions {
+  /** `owner/repo`; the only repository served. Default `octo-org/infra`. */
+  repository?: string
+  /** GHES-style prefix such as `/api/v3`. */
+  pathPrefix?: string
+  /** Pull requests that exist. Default: #1. */
+  pullRequests?: Array<number | { number: number; headSha?: string }>
+  /** Known tokens; without it every token is the workflow's GITHUB_TOKEN. */
+  tokens?: Record<string, TokenSpec>
+}
+
+export interface GitHubSimulator {
+  /** Base URL to use as GITHUB_API_URL, including the path prefix. */
+  url: string
+  requests: SimRequest[]
+  comments: SimComment[]
+  faults: SimFault[]
+  /** Seeds a comment; the author defaults to octocat. */
+  addComment(issueNumber: number, body: string, user?: SimUser | string): SimComment
+  addPullRequest(number: number, pr?: { headSha?: string }): void
+  /** PATCH and DELETE requests on comments written by someone other than the caller. */
+  foreignWrites(): SimRequest[]
+  setPermission(mode: SimPermission): void
+  close(): Promise<void>
+}
+
+export const GITHUB_ACTIONS_BOT: Readonly<SimUser>
+export const OCTOCAT: Readonly<SimUser>
+export const MAX_COMMENT_LENGTH: number
+
+export function startGitHubSimulator(options?: SimOptions): Promise<GitHubSimulator>
+export function serverError(options?: {
+  status?: number
+  times?: number
+  match?: SimFault['match']
+}): SimFault
+export function secondaryRateLimit(options?: {
+  status?: number
+  retryAfter?: number
+  times?: number
+  match?: SimFault['match']
+}): SimFault
+export function primaryRateLimit(options?: {
+  resetInSeconds?: number
+  times?: number
+  match?: SimFault['match']
+}): SimFault
