@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@je
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { getSettings, InputError, splitList } from '../src/settings.js'
 import type { Settings } from '../src/settings.js'
+import { readActionYml } from './helpers/action-yml.js'
+import { captureStdout } from './helpers/capture-stdout.js'
 
 const TOKEN = 'Xq7pT2.atlasv1.zzUniqueTokenValue9'
 const RUN_ID = 'run-CZcmD7eagjhyX0vN'
@@ -50,11 +51,7 @@ function problemsOf(inputs: Record<string, string>, vars: Record<string, string>
 
 let stdout: string[]
 beforeEach(() => {
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    stdout.push(String(chunk))
-    return true
-  })
+  stdout = captureStdout()
 })
 afterEach(() => {
   jest.restoreAllMocks()
@@ -95,19 +92,9 @@ describe('getSettings defaults', () => {
   })
 
   it('agrees with the defaults written in action.yml', () => {
-    const actionYml = fs.readFileSync(
-      fileURLToPath(new URL('../action.yml', import.meta.url)),
-      'utf8'
+    const defaults = [...readActionYml().inputs].filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[1].startsWith('${{')
     )
-    const inputsBlock = actionYml.slice(
-      actionYml.indexOf('\ninputs:'),
-      actionYml.indexOf('\noutputs:')
-    )
-    const defaults = [
-      ...inputsBlock.matchAll(/^ {2}([a-z-]+):\n(?:^ {4}.*\n)*?^ {4}default: (.*)$/gm)
-    ]
-      .map(([, name, raw]) => [name, raw.replace(/^'(.*)'$/, '$1')] as const)
-      .filter(([, value]) => !value.startsWith('${{'))
     expect(defaults.length).toBeGreaterThanOrEqual(8)
     const explicit = Object.fromEntries(defaults)
     expect(settingsOf(explicit)).toEqual(settingsOf({}))

@@ -2,8 +2,6 @@
 // the loopback simulators, beside node and jq floors; then how fast it notices a finished plan
 // and how fast it starts. Prints a Markdown report and writes it to .bench/results.md.
 // Exits 0 when targets are missed (it is a report), 1 when the action itself failed.
-// Options: --action <bundle> (default dist/index.js), --sizes 1000,10000,50000, --repeat 3,
-// --wait-runs 8, --startup-runs 5, --out <folder for plans and results.md> (default .bench).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -18,8 +16,17 @@ import { commandExists, peakRssMethod } from './bench/measure.mjs'
 import { formatBytes, formatSeconds, markdownReport } from './bench/report.mjs'
 import { ensurePlan, measurePlanSize } from './bench/throughput.mjs'
 
+const USAGE = `Usage: npm run bench -- [options]
+  --action <bundle>      the action to measure (default dist/index.js)
+  --sizes <n,n,...>      plan sizes in resources (default 1000,10000,50000)
+  --repeat <n>           runs per size; the median is reported (default 3)
+  --wait-runs <n>        concurrent actions waiting 65-80 s for their plan (default 8; 0 skips)
+  --startup-runs <n>     actions timed from start to first request (default 5; 0 skips)
+  --out <folder>         where plans and results.md go (default .bench)`
+
 const { values: options } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h', default: false },
     // Another build of the action can be measured without touching dist/.
     action: { type: 'string', default: ACTION_ENTRY },
     sizes: { type: 'string', default: '1000,10000,50000' },
@@ -45,10 +52,14 @@ function usageError() {
 }
 
 async function main() {
+  if (options.help) {
+    log(USAGE)
+    return 0
+  }
   const benchStarted = performance.now()
   const badUsage = usageError()
   if (badUsage) {
-    console.error(badUsage)
+    console.error(`${badUsage}\n\n${USAGE}`)
     return 2
   }
   if (!existsSync(entry)) {
@@ -127,7 +138,7 @@ async function measureSizes(plans, withJq) {
 
 async function measureWaitingPhase(plan) {
   if (waitRuns <= 0) return null
-  log(`Waiting: ${waitRuns} actions at once on plans that finish after 5-15 s...`)
+  log(`Waiting: ${waitRuns} actions at once on plans that finish after 65-80 s...`)
   return measureWaiting({ entry, planPath: plan.path, runs: waitRuns })
 }
 

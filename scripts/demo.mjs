@@ -1,7 +1,7 @@
 // `npm run demo [-- --plan plan.json]`: runs the bundled action (dist/index.js) against local
 // HCP Terraform and GitHub simulators, exactly as the runner would, and prints what it published.
 // Works offline: everything listens on loopback only.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startGitHubSimulator } from '../test/sim/github.mjs'
@@ -16,21 +16,34 @@ import {
 import { startTfcSimulator } from '../test/sim/tfc.mjs'
 
 const EXAMPLE_PLAN = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-changes.json')
+const NO_CHANGES_PLAN = readFileSync(
+  path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-no-changes.json'),
+  'utf8'
+)
+const ERRORED_LOG = readFileSync(
+  path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-errored.log'),
+  'utf8'
+)
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
 outputs and the job summary.
 
-  --plan <file>   a JSON plan of your own (terraform show -json plan.tfplan > plan.json)
-  --log           also print the step's log
-  --help          this text`
+  --plan <file>        a JSON plan of your own (terraform show -json plan.tfplan > plan.json)
+  --scenario run       one run, named by its run ID (default)
+  --scenario monorepo  three VCS-driven workspaces found by the PR's head commit (no run ID),
+                       one of them errored, in one combined comment
+  --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
+  --log                also print the step's log
+  --help               this text`
 
 const { values: args } = parseArgs({
   options: {
     plan: { type: 'string' },
+    scenario: { type: 'string', default: 'run' },
     log: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
   }
@@ -51,6 +64,60 @@ const userDir = process.env.INIT_CWD ?? process.cwd()
 const planFile = args.plan ? path.resolve(userDir, args.plan) : EXAMPLE_PLAN
 const planText = readPlan(planFile)
 
+/**
+ * Each scenario seeds the simulator and returns the step's inputs.
+ * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string) => Record<string, string>>}
+ */
+const SCENARIOS = {
+  run(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id }
+  },
+  monorepo(tfc, plan) {
+    tfc.addRun(demoRun('app-frontend', plan))
+    tfc.addRun(demoRun('app-backend', NO_CHANGES_PLAN))
+    tfc.addRun({
+      ...demoRun('app-database', plan),
+      statuses: ['pending', 'running', 'errored'],
+      logText: ERRORED_LOG
+    })
+    return {
+      organization: 'acme',
+      workspace: 'app-*',
+      'comment-mode': 'combined',
+      'fail-on': 'errored'
+    }
+  },
+  sentinel(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id, 'sentinel-mocks': 'true' }
+  }
+}
+
+/** @param {string} workspace @param {string} planJson */
+function demoRun(workspace, planJson) {
+  return {
+    workspace,
+    organization: 'acme',
+    planJson,
+    statuses: ['pending', 'running', 'finished'],
+    commitSha: HEAD_SHA,
+    pullRequestNumber: PR_NUMBER,
+    repository: REPOSITORY
+  }
+}
+
+/** @param {string} dir @returns {string[]} */
+function listFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => {
+      const file = path.join(entry.parentPath ?? entry.path, entry.name)
+      return `${path.relative(dir, file)} (${statSync(file).size} bytes)`
+    })
+    .sort()
+}
+
 const tfc = await startTfcSimulator()
 const github = await startGitHubSimulator({
   repository: REPOSITORY,
@@ -58,27 +125,20 @@ const github = await startGitHubSimulator({
 })
 let exitCode = 1
 try {
-  const run = tfc.addRun({
-    workspace: 'networking-staging',
-    organization: 'acme',
-    planJson: planText,
-    statuses: ['pending', 'running', 'finished'],
-    commitSha: HEAD_SHA,
-    pullRequestNumber: PR_NUMBER,
-    repository: REPOSITORY
-  })
+  const scenario = SCENARIOS[args.scenario ?? 'run']
+  if (!scenario)
+    throw new Error(`Unknown --scenario ${args.scenario}: use run, monorepo or sentinel`)
+  const inputs = scenario(tfc, planText)
   console.log(`JSON plan: ${path.relative(userDir, planFile)}`)
-  console.log(
-    `HCP Terraform simulator: ${tfc.url} (run ${run.id}); GitHub simulator: ${github.url}\n`
-  )
+  console.log(`HCP Terraform simulator: ${tfc.url}; GitHub simulator: ${github.url}\n`)
 
   const step = await runAction({
     inputs: {
       hostname: tfc.url,
       token: tfc.tokens.admin ?? '',
-      'run-id': run.id,
       'poll-interval': '1s',
-      'wait-timeout': '2m'
+      'wait-timeout': '2m',
+      ...inputs
     },
     githubApiUrl: github.url
   })
@@ -92,6 +152,8 @@ try {
   )
   section('Outputs', formatOutputs(step.outputs))
   section('Job summary', step.summary || '(empty)')
+  const mocks = step.outputs['sentinel-mocks-path']
+  if (mocks) section('Sentinel mock files', listFiles(mocks).join('\n'))
   const annotations = [
     ...step.annotations.errors.map(message => `error: ${message}`),
     ...step.annotations.warnings.map(message => `warning: ${message}`)

@@ -20,13 +20,14 @@ export async function inspectTarget(
   client: TfcClient,
   target: InspectTarget,
   settings: Settings,
-  signal: AbortSignal
+  signal: AbortSignal,
+  concurrent = false
 ): Promise<WorkspaceResult> {
   const label = 'runId' in target ? target.runId : target.planId
   const poll = (): Promise<RunSnapshot | PlanSnapshot> =>
     'runId' in target ? getRun(client, target.runId) : getPlan(client, target.planId)
 
-  const snapshot = await core.group(`Waiting for ${label}`, () =>
+  const wait = (): Promise<RunSnapshot | PlanSnapshot> =>
     waitForPlan(poll, {
       timeoutMs: settings.waitTimeoutMs,
       maxIntervalMs: settings.pollIntervalMs,
@@ -34,7 +35,8 @@ export async function inspectTarget(
       label,
       log: line => core.info(line)
     })
-  )
+  // Log groups cannot interleave: runs awaited side by side log plain, labelled lines.
+  const snapshot = await (concurrent ? wait() : core.group(`Waiting for ${label}`, wait))
 
   const result: WorkspaceResult = {
     hostname: settings.hostname,
@@ -53,15 +55,19 @@ export async function inspectTarget(
 
   if (snapshot.planStatus === 'finished') {
     Object.assign(result, await readPlanDetails(client, snapshot, settings))
-  } else if (snapshot.plan.logReadUrl) {
-    const log = await readPlanDiagnostics(client, snapshot.plan.logReadUrl).catch(
-      (error: Error) => {
-        result.warnings.push(`The plan log could not be read: ${error.message}`)
-        return { diagnostics: [], logTail: undefined }
-      }
-    )
-    result.diagnostics = log.diagnostics
-    result.logTail = log.logTail
+  } else {
+    result.detailsNote = `There is no JSON plan: the plan ${snapshot.planStatus}.`
+    if (snapshot.plan.logReadUrl) {
+      // Errored plans explain themselves in their log.
+      const log = await readPlanDiagnostics(client, snapshot.plan.logReadUrl).catch(
+        (error: Error) => {
+          result.warnings.push(`The plan log could not be read: ${error.message}`)
+          return { diagnostics: [], logTail: undefined }
+        }
+      )
+      result.diagnostics = log.diagnostics
+      result.logTail = log.logTail
+    }
   }
 
   result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect)

@@ -23,7 +23,7 @@ export async function run(): Promise<void> {
     const client = createTfcClient({ origin: settings.origin, token: settings.token })
     const targets = await resolveTargets(client, settings, cancellation.signal)
     const settled = await mapConcurrent(targets, CONCURRENT_RUNS, target =>
-      inspectTarget(client, target, settings, cancellation.signal)
+      inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
     )
     cancellation.throwIfCancelled()
 

@@ -45,6 +45,18 @@ describe('scripts/bench.mjs', () => {
     expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toContain('did not run correctly')
   })
 
+  it('prints its options and does nothing else with --help', () => {
+    const result = spawnSync(process.execPath, [BENCH, '--help', '--out', out], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 10_000
+    })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: npm run bench -- \[options\]/)
+    for (const option of ['--action', '--sizes', '--repeat', '--wait-runs', '--startup-runs'])
+      expect(result.stdout).toContain(option)
+  })
+
   it('refuses sizes that are not whole numbers', () => {
     const result = bench(fixture('stub-action.mjs'), '--sizes', '1k')
     expect(result.status).toBe(2)

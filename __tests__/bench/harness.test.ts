@@ -58,22 +58,33 @@ describe('requestsWithToken', () => {
 })
 
 describe('analyzeWait', () => {
-  it('measures from the finish to the first JSON plan request, and the polling rate before', () => {
-    const polls = [0, 1000, 2500, 4500, 7500, 10_500].map(at => request(at, '/api/v2/runs/run-a'))
+  it('measures from the finish to the first JSON plan request, and the requests of the minute before', () => {
+    const polls = [0, 5000, 20_000, 35_000, 50_000, 65_000, 70_500].map(at =>
+      request(at, '/api/v2/runs/run-a')
+    )
     const after = [
-      request(12_000, '/api/v2/runs/run-a'),
-      request(12_100, '/api/v2/runs/run-a/plan/json-output')
+      request(72_000, '/api/v2/runs/run-a'),
+      request(72_100, '/api/v2/runs/run-a/plan/json-output')
     ]
-    const analysis = analyzeWait([...polls, ...after], 11_000)
+    const analysis = analyzeWait([...polls, ...after], 71_000)
     expect(analysis.noticedMs).toBe(1100)
-    expect(analysis.requestsWhileWaiting).toBe(6)
-    // Five gaps in 10.5 s.
-    expect(analysis.requestsPerMinute).toBeCloseTo((5 / 10.5) * 60, 5)
+    expect(analysis.requestsWhileWaiting).toBe(7)
+    // From 11 s to 71 s: the polls at 20, 35, 50, 65 and 70.5 s.
+    expect(analysis.requestsInWindow).toBe(5)
+    expect(analysis.requestsPerMinute).toBe(5)
   })
 
-  it('has no figure when the JSON plan was never asked for', () => {
-    const once = analyzeWait([request(0, '/api/v2/runs/run-a')], 500)
+  it('scales a shorter window to a minute', () => {
+    const polls = [0, 100, 200, 300, 400, 500].map(at => request(at, '/api/v2/runs/run-a'))
+    const analysis = analyzeWait(polls, 550, 400)
+    expect(analysis.requestsInWindow).toBe(4)
+    expect(analysis.requestsPerMinute).toBe(600)
+  })
+
+  it('has no rate when the action waited less than the window, nor a latency without the JSON plan', () => {
+    const once = analyzeWait([request(30_000, '/api/v2/runs/run-a')], 50_000)
     expect(once.noticedMs).toBeUndefined()
+    expect(once.requestsInWindow).toBe(1)
     expect(once.requestsPerMinute).toBeUndefined()
     expect(analyzeWait([], 500).requestsWhileWaiting).toBe(0)
   })
@@ -175,7 +186,8 @@ describe('measureWaiting', () => {
       planPath: plan.path,
       runs: 2,
       minDelayMs: 600,
-      maxDelayMs: 900
+      maxDelayMs: 900,
+      windowMs: 300
     })
     expect(result.problems).toEqual([])
     expect(result.runs).toHaveLength(2)

@@ -122,6 +122,11 @@ describe('markdownReport', () => {
     expect(report).not.toContain('did not run correctly')
   })
 
+  it('says how the throughput and waiting figures were measured', () => {
+    expect(report).toContain('serves the JSON plan on the first request')
+    expect(report).toContain('in the 60 s before its mark')
+  })
+
   it('lists what went wrong with the action, one line each', () => {
     const broken = markdownReport(
       results({

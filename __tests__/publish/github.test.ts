@@ -8,17 +8,14 @@ import {
 import type { GitHubSimulator, SimOptions } from '../../test/sim/github.mjs'
 import { createGitHubClient } from '../../src/publish/github.js'
 import type { GitHubClientOptions } from '../../src/publish/github.js'
+import { captureStdout } from '../helpers/capture-stdout.js'
 
 let sim: GitHubSimulator | undefined
 let stdout: string[]
 
 beforeEach(() => {
   // @actions/core writes warnings as workflow commands on stdout.
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    stdout.push(String(chunk))
-    return true
-  })
+  stdout = captureStdout()
 })
 
 afterEach(async () => {

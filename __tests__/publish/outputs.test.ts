@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { buildOutputs, setOutputs } from '../../src/publish/outputs.js'
 import { formatSummaryLine, sumCounts } from '../../src/plan/model.js'
 import type { PlanCounts, PlanModel, ResourceChangeModel } from '../../src/plan/model.js'
 import type { ChangeAction } from '../../src/plan/types.js'
 import type { WorkspaceResult } from '../../src/result.js'
+import { readActionYml } from '../helpers/action-yml.js'
 
 /** Planted in every place a value can hide; it must never reach the `results` output. */
 const SECRET = 'SECRET-MARKER-7f3a91'
@@ -156,17 +156,9 @@ const quiet = result({
 
 describe('buildOutputs', () => {
   it('writes exactly the outputs declared in action.yml', () => {
-    const actionYml = fs.readFileSync(
-      fileURLToPath(new URL('../../action.yml', import.meta.url)),
-      'utf8'
-    )
-    const declared = [
-      ...actionYml.slice(actionYml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm)
-    ]
-      .map(([, name]) => name)
-      .filter(name => name !== 'runs' && name !== 'using' && name !== 'main')
+    const declared = readActionYml().outputs
     expect(declared.length).toBeGreaterThan(15)
-    expect(Object.keys(buildOutputs([prod])).sort()).toEqual(declared.sort())
+    expect(Object.keys(buildOutputs([prod])).sort()).toEqual([...declared].sort())
   })
 
   it('gives plain values for one workspace', () => {
@@ -324,6 +316,22 @@ describe('the results output', () => {
       { address: 'aws_eip.x', action: 'create', reason: 'provider_config_unknown' }
     ])
     expect(first.failedChecks).toEqual([{ address: 'check.health', status: 'fail' }])
+  })
+
+  it('leaves the address lists out, keeping the counts, when they would pass 1 MB', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      resource(`module.fleet.aws_instance.server_with_a_long_name["${i}"]`, 'delete')
+    )
+    const big = result({ model: model({ resources: many, counts: counts(0, 0, many.length) }) })
+    const text = buildOutputs([big]).results
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1_000_000)
+    const [summary] = JSON.parse(text)
+    expect(summary.addressesOmitted).toBe(true)
+    expect(summary.changes.delete).toEqual([])
+    expect(summary.counts.destroy).toBe(20_000)
+
+    const small = JSON.parse(buildOutputs([prod]).results)[0]
+    expect(small.addressesOmitted).toBeUndefined()
   })
 
   it('keeps only the summary and location of diagnostics', () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { writeJobSummary } from '../../src/publish/summary.js'
+import { captureStdout } from '../helpers/capture-stdout.js'
 
 let folder: string
 let summaryFile: string
@@ -37,11 +38,7 @@ describe('writeJobSummary', () => {
   it('skips quietly outside a runner', async () => {
     delete process.env.GITHUB_STEP_SUMMARY
     const before = await readFile(summaryFile, 'utf8')
-    const stdout: string[] = []
-    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      stdout.push(String(chunk))
-      return true
-    })
+    const stdout = captureStdout()
     await expect(writeJobSummary('## ignored')).resolves.toBeUndefined()
     expect(await readFile(summaryFile, 'utf8')).toBe(before)
     expect(stdout).toEqual([expect.stringMatching(/^::debug::GITHUB_STEP_SUMMARY is not set/)])

@@ -9,6 +9,7 @@ import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { RouteServer } from '../helpers/route-server.js'
 import { startConnectProxy } from '../helpers/connect-proxy.js'
 import type { ConnectProxy } from '../helpers/connect-proxy.js'
+import { captureStdout } from '../helpers/capture-stdout.js'
 
 const TOKEN = 'tfc-test-token-abcdef'
 const RUN_PATH = '/api/v2/runs/run-AAAAAAAAAAAAAAAA'
@@ -85,11 +86,7 @@ describe('requests to the API', () => {
   })
 
   it('masks the token in the job log once the client exists', () => {
-    const written: string[] = []
-    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      written.push(String(chunk))
-      return true
-    })
+    const written = captureStdout()
     client('https://app.terraform.io')
     expect(written.join('')).toContain(`::add-mask::${TOKEN}`)
   })
@@ -270,6 +267,32 @@ describe('retries', () => {
     expect(error.message).toMatch(/server error \(503\).*maintenance.*gave up after 5 attempts/)
     expect(api.requests).toHaveLength(5)
     expect(sleeps).toEqual([1000, 2000, 4000, 8000])
+  })
+
+  it('reads a GET again when a success answer is not JSON (a proxy page, a cut body)', async () => {
+    const api = await server({
+      'GET /api/v2/ping': [
+        reply.with(200, '<html>Please log in</html>'),
+        reply.with(200, '{"data":'),
+        reply.with(200, { data: { id: 'x', type: 'pings' } })
+      ]
+    })
+    const response = await client(api.origin).api<{ data: { id: string } }>('/ping')
+    expect(response.body?.data.id).toBe('x')
+    expect(api.requests).toHaveLength(3)
+    expect(sleeps).toEqual([1000, 2000])
+  })
+
+  it('gives up on success answers that are never JSON, and never resends a POST for one', async () => {
+    const api = await server({
+      'GET /api/v2/ping': reply.with(200, '<html>portal</html>'),
+      'POST /api/v2/plan-exports': reply.with(201, '<html>portal</html>')
+    })
+    const error = await failure(client(api.origin, { maxRetries: 2 }).api('/ping'))
+    expect(error.message).toMatch(/HTTP 200\) is not JSON.*gave up after 3 attempts/)
+    const post = await failure(client(api.origin).api('/plan-exports', { method: 'POST' }))
+    expect(post.message).toMatch(/HTTP 201\) is not JSON/)
+    expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1)
   })
 
   it('caps the backoff at 10 s', async () => {

@@ -7,6 +7,7 @@ import { downloadJsonPlan } from '../../src/tfc/json-plan.js'
 import type { JsonPlanOptions } from '../../src/tfc/json-plan.js'
 import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { Handler, Route, RouteServer } from '../helpers/route-server.js'
+import { captureStdout } from '../helpers/capture-stdout.js'
 
 const PLAN_ID = 'plan-Zr4mK2qWc8Tn5Hbx'
 const JSON_OUTPUT = `/api/v2/plans/${PLAN_ID}/json-output`
@@ -46,11 +47,7 @@ let stdout: string[]
 beforeEach(async () => {
   destDir = await mkdtemp(join(tmpdir(), 'json-plan-test-'))
   sleeps = []
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    stdout.push(String(chunk))
-    return true
-  })
+  stdout = captureStdout()
 })
 
 afterEach(async () => {

@@ -6,6 +6,7 @@ import { createTfcClient } from '../../src/tfc/client.js'
 import { parsePlanLog, readPlanDiagnostics } from '../../src/tfc/logs.js'
 import { startRouteServer } from '../helpers/route-server.js'
 import type { RouteServer } from '../helpers/route-server.js'
+import { captureStdout } from '../helpers/capture-stdout.js'
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/plan-logs')
 
@@ -223,11 +224,7 @@ describe('readPlanDiagnostics', () => {
   let stdout: string[]
 
   beforeEach(() => {
-    stdout = []
-    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      stdout.push(String(chunk))
-      return true
-    })
+    stdout = captureStdout()
   })
 
   afterEach(async () => {

@@ -4,6 +4,9 @@ import type { RecordedRequest } from '../../test/sim/tfc.mjs'
 export interface WaitAnalysis {
   noticedMs: number | undefined
   requestsWhileWaiting: number
+  /** Requests in the window just before the plan was marked finished. */
+  requestsInWindow: number
+  /** requestsInWindow per minute; undefined when the action waited less than the window. */
   requestsPerMinute: number | undefined
 }
 
@@ -26,13 +29,19 @@ export function requestsWithToken(
   origin: string,
   token: string
 ): RecordedRequest[]
-export function analyzeWait(requests: RecordedRequest[], markedAt: number): WaitAnalysis
+export function analyzeWait(
+  requests: RecordedRequest[],
+  markedAt: number,
+  windowMs?: number
+): WaitAnalysis
 export function measureWaiting(options: {
   entry: string
   planPath: string
   runs: number
   minDelayMs?: number
   maxDelayMs?: number
+  /** The window before the finish mark over which requests are counted (60 s). */
+  windowMs?: number
 }): Promise<WaitingResult>
 export function measureStartup(options: {
   entry: string

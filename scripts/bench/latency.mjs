@@ -8,6 +8,8 @@ import { actionFailure, prepareActionRun, runAction } from './action.mjs'
 import { median } from './measure.mjs'
 
 const JSON_OUTPUT_PATH = /\/json-output$/
+/** The request rate while waiting is counted over a real minute, not extrapolated from seconds. */
+const RATE_WINDOW_MS = 60_000
 
 /** The API requests one action process made (archivist downloads carry no token). */
 export function requestsWithToken(requests, origin, token) {
@@ -18,20 +20,23 @@ export function requestsWithToken(requests, origin, token) {
 
 /**
  * From one action's requests: how long after `markedAt` (plan finished) it asked for the JSON
- * plan, and how often it called the API while the plan was still running. The rate counts the
- * gaps between those requests, over the time they span (n requests make n - 1 gaps).
+ * plan, and how often it called the API while the plan was still running: the requests in the
+ * `windowMs` just before `markedAt`, per minute. No rate when the action had not been waiting
+ * for a whole window (its start-up requests would count).
  */
-export function analyzeWait(requests, markedAt) {
+export function analyzeWait(requests, markedAt, windowMs = RATE_WINDOW_MS) {
   const waiting = requests.filter(request => request.at < markedAt)
   const noticed = requests.find(
     request => request.at >= markedAt && JSON_OUTPUT_PATH.test(request.path)
   )
-  const spanMinutes =
-    waiting.length > 1 ? (waiting[waiting.length - 1].at - waiting[0].at) / 60_000 : 0
+  const windowStart = markedAt - windowMs
+  const waitedWholeWindow = waiting.length > 0 && waiting[0].at <= windowStart
+  const inWindow = waiting.filter(request => request.at >= windowStart).length
   return {
     noticedMs: noticed ? noticed.at - markedAt : undefined,
     requestsWhileWaiting: waiting.length,
-    requestsPerMinute: spanMinutes > 0 ? (waiting.length - 1) / spanMinutes : undefined
+    requestsInWindow: inWindow,
+    requestsPerMinute: waitedWholeWindow ? (inWindow * 60_000) / windowMs : undefined
   }
 }
 
@@ -41,14 +46,16 @@ function newToken() {
 
 /**
  * Starts `runs` actions at once on runs that stay `planning`; each plan is marked finished
- * after a random 5–15 s.
+ * after a random 65–80 s, so that the minute before the mark is all waiting (the request rate
+ * is counted over it) and the polling schedule has settled as it would on a long plan.
  */
 export async function measureWaiting({
   entry,
   planPath,
   runs,
-  minDelayMs = 5_000,
-  maxDelayMs = 15_000
+  minDelayMs = 65_000,
+  maxDelayMs = 80_000,
+  windowMs = RATE_WINDOW_MS
 }) {
   const tokens = Array.from({ length: runs }, newToken)
   const tfc = await startTfcSimulator({
@@ -68,7 +75,7 @@ export async function measureWaiting({
           tfcUrl: tfc.url,
           token,
           runId: run.id,
-          inputs: { 'wait-timeout': '2m' }
+          inputs: { 'wait-timeout': `${Math.ceil(maxDelayMs / 60_000) + 1}m` }
         })
         const delayMs = minDelayMs + Math.random() * (maxDelayMs - minDelayMs)
         const finishLater = sleep(delayMs).then(() => {
@@ -80,7 +87,8 @@ export async function measureWaiting({
             runAction(prepared, { method: 'none' }),
             finishLater
           ])
-          const analysis = analyzeWait(requestsWithToken(tfc.requests, tfc.url, token), markedAt)
+          const requests = requestsWithToken(tfc.requests, tfc.url, token)
+          const analysis = analyzeWait(requests, markedAt, windowMs)
           const label = `waiting run ${i + 1}`
           const failure =
             actionFailure(result, label) ??

@@ -171,7 +171,13 @@ export function markdownReport(results) {
     `Median of ${results.repeat} runs per size (waiting: ${results.waiting?.runs.length ?? 0} runs, ` +
       `start-up: ${results.startup?.samples.length ?? 0} runs); ${results.machine}.`,
     'End to end = `node dist/index.js` against the loopback HCP Terraform simulator (plan already ' +
-      'finished), commenting on a pull request of the GitHub simulator.'
+      'finished), commenting on a pull request of the GitHub simulator. The simulator serves the ' +
+      'JSON plan on the first request: the 204-then-retry HCP Terraform may answer right after a ' +
+      "plan finishes is the server's lag, not the action's cost, so it is left out here.",
+    'Waiting: the actions start on runs that stay `planning` and are marked finished after ' +
+      '65–80 s; requests per minute are those of each action in the 60 s before its mark (a real ' +
+      'minute of steady polling, start-up excluded), and "noticed" is the time from the mark to ' +
+      'its JSON plan request (median over the runs, measured on the same runs).'
   ]
   const problems = results.problems.length
     ? [

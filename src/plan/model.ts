@@ -114,8 +114,9 @@ const ACTIONS: Readonly<Record<string, ResourceAction>> = {
 
 /** Maps a plan's `actions` list to one action; an unknown future list takes its most destructive part. */
 function resourceAction(actions: readonly string[]): ResourceAction {
-  const known = ACTIONS[actions.join(',')]
-  if (known) return known
+  // Own keys only: an action named like an Object.prototype member must not find one.
+  const key = actions.join(',')
+  if (Object.hasOwn(ACTIONS, key)) return ACTIONS[key]
   if (actions.includes('delete')) return actions.includes('create') ? 'replace' : 'delete'
   return (['forget', 'create', 'update', 'read'] as const).find(a => actions.includes(a)) ?? 'no-op'
 }
@@ -204,7 +205,7 @@ export function sumCounts(a: PlanCounts, b: PlanCounts): PlanCounts {
   }
 }
 
-function emptyCounts(): PlanCounts {
+export function emptyCounts(): PlanCounts {
   return { add: 0, change: 0, destroy: 0, import: 0, replace: 0, move: 0, forget: 0 }
 }
 

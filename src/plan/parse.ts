@@ -18,7 +18,7 @@ export class PlanParseError extends Error {
 }
 
 /** The top-level keys the action reads; everything else is skipped. */
-const KEPT_KEYS: ReadonlySet<string> = new Set([
+export const KEPT_KEYS: ReadonlySet<string> = new Set([
   'format_version',
   'plan_format_version',
   'terraform_version',
@@ -101,6 +101,7 @@ function toPlan(fields: Record<string, unknown>): JsonPlan {
     )
   }
   for (const key of Object.keys(fields)) if (fields[key] === null) delete fields[key]
+  checkOptionalString(fields, 'terraform_version', 'the plan')
   checkResourceChanges(fields.resource_changes, 'resource_changes')
   checkResourceChanges(fields.resource_drift, 'resource_drift')
   checkOutputChanges(fields.output_changes)
@@ -108,9 +109,7 @@ function toPlan(fields: Record<string, unknown>): JsonPlan {
     if (!isRecord(item)) throw badShape(`${where} is not an object`)
     checkResourceChange(item.resource_change, `${where}.resource_change`)
   })
-  checkList(fields.checks, 'checks', (item, where) => {
-    if (!isRecord(item)) throw badShape(`${where} is not an object`)
-  })
+  checkList(fields.checks, 'checks', checkCheckResult)
   if (fields.errored !== undefined && typeof fields.errored !== 'boolean') {
     throw badShape('"errored" is not true or false')
   }
@@ -131,28 +130,66 @@ function checkResourceChanges(value: unknown, where: string): void {
   checkList(value, where, checkResourceChange)
 }
 
+/** Optional addresses and keys the renderers show as code: absent, or a string. */
+const RESOURCE_TEXT_KEYS = ['previous_address', 'module_address', 'deposed']
+
 function checkResourceChange(item: unknown, where: string): void {
   if (!isRecord(item)) throw badShape(`${where} is not an object`)
   if (typeof item.address !== 'string') throw badShape(`${where} has no "address"`)
-  if (!hasActions(item.change)) {
-    throw badShape(`${where} (${item.address}) has no "change.actions" list`)
-  }
+  const named = `${where} (${clipped(item.address)})`
+  if (!hasActions(item.change)) throw badShape(`${named} has no "change.actions" list`)
+  for (const key of RESOURCE_TEXT_KEYS) checkOptionalString(item, key, named)
+  const { importing } = item.change
+  if (isRecord(importing)) checkOptionalString(importing, 'id', `${named} change.importing`)
 }
 
 function checkOutputChanges(value: unknown): void {
   if (value === undefined) return
   if (!isRecord(value)) throw badShape('output_changes is not an object')
   for (const [name, change] of Object.entries(value)) {
-    if (!hasActions(change)) throw badShape(`output_changes["${name}"] has no "actions" list`)
+    if (!hasActions(change)) {
+      throw badShape(`output_changes["${clipped(name)}"] has no "actions" list`)
+    }
   }
 }
 
-function hasActions(change: unknown): boolean {
+/** The model reads a failed check's name and its instances' problem messages. */
+function checkCheckResult(item: unknown, where: string): void {
+  if (!isRecord(item)) throw badShape(`${where} is not an object`)
+  if (isRecord(item.address)) checkOptionalString(item.address, 'to_display', `${where}.address`)
+  checkList(item.instances ?? undefined, `${where}.instances`, (instance, at) => {
+    if (!isRecord(instance)) throw badShape(`${at} is not an object`)
+    checkList(instance.problems ?? undefined, `${at}.problems`, (problem, problemAt) => {
+      if (!isRecord(problem)) throw badShape(`${problemAt} is not an object`)
+      checkOptionalString(problem, 'message', problemAt)
+    })
+  })
+}
+
+/** A key that is absent or a string; a null is removed, as Terraform would have left it out. */
+function checkOptionalString(record: Record<string, unknown>, key: string, where: string): void {
+  const value = record[key]
+  if (value === null) delete record[key]
+  else if (value !== undefined && typeof value !== 'string') {
+    throw badShape(`${where} has a "${key}" that is not a string`)
+  }
+}
+
+function hasActions(change: unknown): change is Record<string, unknown> {
   return (
     isRecord(change) &&
     Array.isArray(change.actions) &&
     change.actions.every(action => typeof action === 'string')
   )
+}
+
+/** Names and addresses quoted in a message are cut short: an error must stay readable. */
+const MAX_QUOTED_CHARS = 120
+
+function clipped(text: string): string {
+  return text.length > MAX_QUOTED_CHARS
+    ? `${text.slice(0, MAX_QUOTED_CHARS / 2)}…${text.slice(-MAX_QUOTED_CHARS / 2)}`
+    : text
 }
 
 function badShape(detail: string): PlanParseError {

@@ -2,17 +2,9 @@
 import * as core from '@actions/core'
 import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
-import { formatSummaryLine, sumCounts } from '../plan/model.js'
+import { emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
 
-const NO_COUNTS: PlanCounts = {
-  add: 0,
-  change: 0,
-  destroy: 0,
-  import: 0,
-  replace: 0,
-  move: 0,
-  forget: 0
-}
+const NO_COUNTS: PlanCounts = emptyCounts()
 
 /** Lower is worse: the `status` output of several workspaces is the worst of them. */
 const STATUS_RANK: Readonly<Record<string, number>> = {
@@ -69,6 +61,35 @@ interface ResultSummary {
   sentinelMocksPath?: string
   comment?: { id: number; url: string }
   execution?: WorkspaceResult['execution']
+  /** Set when the address lists were left out to keep the output within GitHub's limit. */
+  addressesOmitted?: true
+}
+
+/** GitHub stores at most 1 MB per step output; leave room for the other outputs' framing. */
+const RESULTS_OUTPUT_LIMIT = 1_000_000
+
+/** The `results` JSON; for plans too large for one output, counts stay and address lists go. */
+function resultsOutput(results: WorkspaceResult[]): string {
+  const summaries = results.map(summarizeResult)
+  const full = JSON.stringify(summaries)
+  if (Buffer.byteLength(full) <= RESULTS_OUTPUT_LIMIT) return full
+  return JSON.stringify(summaries.map(withoutAddresses))
+}
+
+function withoutAddresses(summary: ResultSummary): ResultSummary {
+  const changes = Object.fromEntries(
+    LISTED_ACTIONS.map(action => [action, [] as string[]])
+  ) as Record<ListedAction, string[]>
+  return {
+    ...summary,
+    changes,
+    imports: [],
+    moves: [],
+    drift: [],
+    deferred: [],
+    gates: summary.gates.map(gate => ({ ...gate, addresses: [] })),
+    addressesOmitted: true
+  }
 }
 
 /** Every output of action.yml, as strings. Pure: `setOutputs` writes them. */
@@ -91,7 +112,7 @@ export function buildOutputs(results: WorkspaceResult[]): Record<string, string>
     'comment-id': listOf(results, result => result.comment?.id.toString()),
     'comment-url': listOf(results, result => result.comment?.url),
     'failed-checks': failedChecks(results),
-    results: JSON.stringify(results.map(summarizeResult)),
+    results: resultsOutput(results),
     'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path)
   }
 }

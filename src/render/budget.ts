@@ -64,8 +64,10 @@ export function fitChunks(
       size = sizeOf(chunks)
     }
     const savings = new Map(parts.map(part => [part, sizeOf(fullOf(part)) - sizeOf(part.reduced)]))
+    // Of equally large parts the later go first, so the document keeps its beginning.
     const largestFirst = parts
       .filter(part => (savings.get(part) ?? 0) > 0)
+      .reverse()
       .sort((a, b) => (savings.get(b) ?? 0) - (savings.get(a) ?? 0))
     for (const part of largestFirst) {
       if (size <= room) break

@@ -473,5 +473,9 @@ function quote(text: string): string {
 
 /** An attribute or map key as HCL shows it: bare when it is an identifier, else quoted. */
 function attributeName(key: string): string {
-  return /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u.test(key) ? key : quote(key)
+  // The ASCII test answers for nearly every key, and faster than the Unicode one.
+  return ASCII_IDENTIFIER.test(key) || IDENTIFIER.test(key) ? key : quote(key)
 }
+
+const ASCII_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/
+const IDENTIFIER = /^[\p{ID_Start}_][\p{ID_Continue}-]*$/u

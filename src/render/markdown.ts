@@ -14,9 +14,9 @@ const ANSI_ESCAPES = /\u001B\[[0-9;?]*[ -/]*[@-~]/g
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const C0_C1_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g
 /** Characters that start or end Markdown inline markup or HTML, anywhere in a line (`_`: see below). */
-const INLINE_MARKUP = /[&<>"'`*[\]\\|~$#@]/g
+const INLINE_MARKUP = '&<>"\'`*[]\\|~$#@'
 /** The same, plus `:` so Markdown's autolinks (which look for `https:` in the raw text) never match. */
-const CODE_MARKUP = /[&<>"'`*[\]\\|~$#@:]/g
+const CODE_MARKUP = `${INLINE_MARKUP}:`
 const NAMED_REFERENCES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -29,27 +29,43 @@ function reference(char: string): string {
   return NAMED_REFERENCES[char] ?? `&#${char.charCodeAt(0)};`
 }
 
+/** References by character code, for escapeChars. */
+function referenceTable(chars: string): readonly (string | undefined)[] {
+  const table: (string | undefined)[] = []
+  for (const char of chars) table[char.charCodeAt(0)] = reference(char)
+  return table
+}
+
+const INLINE_REFERENCES = referenceTable(INLINE_MARKUP)
+const CODE_REFERENCES = referenceTable(CODE_MARKUP)
+
+/** Every character of the table replaced by its reference, in one pass (this runs per address). */
+function escapeChars(text: string, references: readonly (string | undefined)[]): string {
+  let escaped = ''
+  let copied = 0
+  for (let i = 0; i < text.length; i++) {
+    const replacement = references[text.charCodeAt(i)]
+    if (replacement === undefined) continue
+    escaped += text.slice(copied, i) + replacement
+    copied = i + 1
+  }
+  return copied === 0 ? text : escaped + text.slice(copied)
+}
+
 /**
  * Underscores between letters or digits (`aws_instance`) can never open or close emphasis, so
  * they stay as they are; any other underscore becomes a reference.
  */
 function escapeUnderscores(text: string): string {
-  return text.replace(/_+/g, (run: string, offset: number) => {
-    const intraword =
-      isAsciiAlphanumeric(text.charCodeAt(offset - 1)) &&
-      isAsciiAlphanumeric(text.charCodeAt(offset + run.length))
-    return intraword ? run : '&#95;'.repeat(run.length)
-  })
+  if (!text.includes('_')) return text
+  return text.replace(UNDERSCORES_OUTSIDE_WORDS, run => '&#95;'.repeat(run.length))
 }
 
-/** [A-Za-z0-9]; false for NaN (before the start or past the end of a string). */
-function isAsciiAlphanumeric(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) ||
-    (code >= 0x41 && code <= 0x5a) ||
-    (code >= 0x61 && code <= 0x7a)
-  )
-}
+/**
+ * Whole runs of underscores without a letter or digit on one side. (A match can only start at a
+ * run's first underscore: the lookbehind excludes `_`, and the lookahead cannot succeed mid-run.)
+ */
+const UNDERSCORES_OUTSIDE_WORDS = /(?<![A-Za-z0-9_])_+|_+(?![A-Za-z0-9_])/g
 
 function codePoint(char: string): string {
   return `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
@@ -78,23 +94,37 @@ function sanitizeInline(text: string): string {
  * #123 and GH-123 references, URLs and www. addresses, with an invisible zero-width joiner.
  */
 export function escapeText(text: string): string {
-  const escaped = escapeUnderscores(sanitizeInline(text).replace(INLINE_MARKUP, reference))
+  const escaped = escapeUnderscores(escapeChars(sanitizeInline(text), INLINE_REFERENCES))
+  return escapeLineStart(LINKABLE.test(escaped) ? breakLinks(escaped) : escaped)
+}
+
+/** Anything breakLinks changes (and a little more): one scan for the usual text without any. */
+const LINKABLE = /&#64;|&#35;|:\/\/|www\.|gh-\d/i
+
+function breakLinks(text: string): string {
+  return text
     .replace(/&#64;|&#35;/g, `$&${ZWJ}`)
     .replace(/:(?=\/\/)/g, `:${ZWJ}`)
     .replace(/\bwww(?=\.)/gi, `$&${ZWJ}`)
     .replace(/\bGH-(?=\d)/gi, `$&${ZWJ}`)
-  return escapeLineStart(escaped)
 }
+
+/** Every block start escapeLineStart escapes, and a little more. */
+const BLOCK_START = /^(?:[-+=\d]| {4})/
 
 /**
  * Text may begin a line: escape what would start a block there (list markers, setext underlines,
  * ordered-list numbers, four spaces of indented code). `#` and `>` are already references.
  */
 function escapeLineStart(text: string): string {
+  if (!BLOCK_START.test(text)) return text
   return text
     .replace(/^(?:[-+=]| (?= {3}))/, reference)
     .replace(/^(\d+)([.)])/, (_, digits: string, mark: string) => digits + reference(mark))
 }
+
+/** Anything codeSpan's `www.` escape changes, and a little more. */
+const WWW_DOT = /www\./i
 
 /**
  * Inline code (addresses, keys, IDs) as an HTML <code> element with every markup character
@@ -104,11 +134,8 @@ function escapeLineStart(text: string): string {
  */
 export function codeSpan(text: string): string {
   // Markdown's autolinks look for `https:` and `www.` in the raw text: references defeat them.
-  const escaped = escapeUnderscores(sanitizeInline(text).replace(CODE_MARKUP, reference)).replace(
-    /(?<=\bwww)\./gi,
-    '&#46;'
-  )
-  return `<code>${escaped}</code>`
+  const escaped = escapeUnderscores(escapeChars(sanitizeInline(text), CODE_REFERENCES))
+  return `<code>${WWW_DOT.test(escaped) ? escaped.replace(/(?<=\bwww)\./gi, '&#46;') : escaped}</code>`
 }
 
 /** Bold inline content that is already safe (built from these primitives). */

@@ -58,11 +58,19 @@ export interface ValueChange {
 /** How a value's objects behave: a resource's attributes, or plain JSON (outputs, JSON strings). */
 type ValueMode = 'resource' | 'json'
 
+/**
+ * Deeper values are not diffed. Terraform's values are nowhere near this deep, and a hostile one
+ * (a JSON string nested thousands of levels) would cost time quadratic in its depth before running
+ * out of stack: the caller shows why the diff is missing instead.
+ */
+const MAX_NESTING = 100
+
 /** A resource's `before`/`after` as Terraform's block differ sees them. */
 export function diffResourceValue(change: ValueChange): ValueDiff {
+  checkNesting(change)
   // Terraform treats empty strings in a block as null, a legacy of the old SDK.
   const blankToNull = (value: JsonValue): JsonValue =>
-    isObject(value)
+    isObject(value) && Object.values(value).includes('')
       ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === '' ? null : v]))
       : value
   return diffValue(
@@ -73,6 +81,7 @@ export function diffResourceValue(change: ValueChange): ValueDiff {
 
 /** An output's value or a JSON string's content. */
 export function diffJsonValue(change: ValueChange): ValueDiff {
+  checkNesting(change)
   return diffValue(change, 'json')
 }
 
@@ -125,6 +134,24 @@ function diffValue(change: ValueChange, mode: ValueMode): ValueDiff {
     before: diffAs(asDelete(change), beforeKind, mode, false),
     after: diffAs(asCreate(change), afterKind, mode, false)
   }
+}
+
+function checkNesting(change: ValueChange): void {
+  if (nestedDeeperThan(change.before, MAX_NESTING) || nestedDeeperThan(change.after, MAX_NESTING)) {
+    throw new Error(`a value is nested more than ${MAX_NESTING} levels deep`)
+  }
+}
+
+/** Walks the value without recursion, stopping as soon as it is found too deep. */
+function nestedDeeperThan(value: JsonValue, limit: number): boolean {
+  const pending: [JsonValue, number][] = [[value, 0]]
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop() as [JsonValue, number]
+    if (typeof node !== 'object' || node === null) continue
+    if (depth >= limit) return true
+    for (const child of Object.values(node)) pending.push([child, depth + 1])
+  }
+  return false
 }
 
 type JsonKind = 'null' | 'scalar' | 'object' | 'array'

@@ -91,7 +91,8 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
     idempotent: boolean,
     attempt: () => Promise<T>,
     dropAnswer: (answer: T) => void,
-    describeFinal: (answer: T) => string
+    describeFinal: (answer: T) => string,
+    unreadable: (answer: T) => boolean = () => false
   ): Promise<T> {
     const started = now()
     for (let retry = 0; ; retry++) {
@@ -106,7 +107,13 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         }
         failure = error
       }
-      if (answer !== undefined && !isRetryableStatus(answer.status, idempotent)) return answer
+      if (
+        answer !== undefined &&
+        !isRetryableStatus(answer.status, idempotent) &&
+        !(idempotent && unreadable(answer))
+      ) {
+        return answer
+      }
 
       const waitMs =
         (answer && serverRequestedDelayMs(answer.headers, now, random)) ?? backoffMs(retry, random)
@@ -153,22 +160,36 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body)
       }
+      // A success whose body is not JSON (a proxy's page, a cut answer) is read again, like a 5xx.
+      const bodies = new WeakMap<object, { json: unknown } | undefined>()
+      const readBody = (answer: {
+        status: number
+        text: string
+      }): { json: unknown } | undefined => {
+        if (!bodies.has(answer)) bodies.set(answer, tryParseJson(answer.text))
+        return bodies.get(answer)
+      }
       const answer = await retrying(
         `${method} ${url.href}`,
         IDEMPOTENT_METHODS.has(method),
         () => fetchText(url, init, timeoutMs),
         () => undefined,
-        ({ status, text }) => apiErrorMessage(label, status, text)
+        ({ status, text }) =>
+          isSuccess(status) ? notJsonMessage(label, status) : apiErrorMessage(label, status, text),
+        candidate => isSuccess(candidate.status) && readBody(candidate) === undefined
       )
       const { status, text, headers } = answer
-      const success = status >= 200 && status < 300
+      const success = isSuccess(status)
       if (!success && !(request.accept ?? []).includes(status)) {
         throw new TfcApiError(scrub(apiErrorMessage(label, status, text)), status)
+      }
+      if (success && readBody(answer) === undefined) {
+        throw new TfcApiError(notJsonMessage(label, status), status)
       }
       const location = headers.get('location')
       return {
         status,
-        body: parseJsonBody<T>(text, success, label, status),
+        body: readBody(answer)?.json as T | undefined,
         ...(location === null ? {} : { location: new URL(location, url).href })
       }
     },
@@ -215,19 +236,22 @@ function externalUrl(url: string): URL {
   return parsed
 }
 
-function parseJsonBody<T>(
-  text: string,
-  required: boolean,
-  label: string,
-  status: number
-): T | undefined {
-  if (text.trim() === '') return undefined
+/** The parsed body, `{ json: undefined }` for an empty one, undefined when it is not JSON. */
+function tryParseJson(text: string): { json: unknown } | undefined {
+  if (text.trim() === '') return { json: undefined }
   try {
-    return JSON.parse(text) as T
+    return { json: JSON.parse(text) }
   } catch {
-    if (!required) return undefined
-    throw new TfcApiError(`${label}: the answer (HTTP ${status}) is not JSON.`, status)
+    return undefined
   }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
+function notJsonMessage(label: string, status: number): string {
+  return `${label}: the answer (HTTP ${status}) is not JSON.`
 }
 
 function isRetryableStatus(status: number, idempotent: boolean): boolean {
