@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { KEPT_KEYS, PlanParseError, parseJsonPlan, readJsonPlanFile } from '../../src/plan/parse.js'
-import { buildPlanModel } from '../../src/plan/model.js'
-import type { PlanModel, ResourceAction } from '../../src/plan/model.js'
+import { RESOURCE_ACTIONS, buildPlanModel } from '../../src/plan/model.js'
+import type { PlanModel } from '../../src/plan/model.js'
 import type { JsonPlan } from '../../src/plan/types.js'
 import { commentMarker, renderComment, renderSummary } from '../../src/render/report.js'
 import { evaluateGates } from '../../src/gates.js'
@@ -507,17 +507,6 @@ function expectParseError(error: unknown): PlanParseError {
   expect(error.message.length).toBeLessThan(1000)
   return error
 }
-
-const RESOURCE_ACTIONS: ResourceAction[] = [
-  'create',
-  'update',
-  'delete',
-  'replace',
-  'read',
-  'forget',
-  'create-forget',
-  'no-op'
-]
 
 /** The model, whose every action is one of the model's own, or a PlanParseError. */
 function model(plan: JsonPlan): PlanModel | PlanParseError {

@@ -4,22 +4,11 @@
 // seconds per resource to render; now each is rendered, or rejected with a short PlanParseError
 // (which the action turns into a counts-only summary).
 import { describe, expect, it } from '@jest/globals'
-import { buildPlanModel } from '../../src/plan/model.js'
-import type { PlanModel, ResourceAction } from '../../src/plan/model.js'
+import { RESOURCE_ACTIONS, buildPlanModel } from '../../src/plan/model.js'
+import type { PlanModel } from '../../src/plan/model.js'
 import { PlanParseError, parseJsonPlan } from '../../src/plan/parse.js'
 import { renderComment, renderSummary } from '../../src/render/report.js'
 import type { WorkspaceResult } from '../../src/result.js'
-
-const RESOURCE_ACTIONS: ResourceAction[] = [
-  'create',
-  'update',
-  'delete',
-  'replace',
-  'read',
-  'forget',
-  'create-forget',
-  'no-op'
-]
 
 const resource = {
   address: 'aws_instance.web',

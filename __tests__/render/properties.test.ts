@@ -9,6 +9,7 @@ import type { ResourceAction, ResourceChangeModel } from '../../src/plan/model.j
 import type { WorkspaceResult } from '../../src/result.js'
 import { model, output, resource, workspaceResult } from '../fixtures/render-fixtures.js'
 import { expectWellFormed, proseOf, visibleText } from './checks.js'
+import { RESOURCE_ACTIONS } from '../../src/plan/model.js'
 
 const HOSTILE_PIECES = [
   '<img src=x onerror=alert(1)>',
@@ -121,16 +122,7 @@ function realize(s: Shape, secrets: string[]): { value: JsonValue; mirror: JsonV
   }
 }
 
-const ACTIONS: ResourceAction[] = [
-  'create',
-  'update',
-  'delete',
-  'replace',
-  'read',
-  'forget',
-  'create-forget',
-  'no-op'
-]
+const ACTIONS = RESOURCE_ACTIONS
 
 interface GeneratedResource {
   action: ResourceAction

@@ -19,6 +19,18 @@ export type ResourceAction =
   | 'create-forget' // create then forget (Terraform counts it as an add)
   | 'no-op' // kept only when moved or importing
 
+/** Every ResourceAction, in the order reports list them. */
+export const RESOURCE_ACTIONS: readonly ResourceAction[] = [
+  'create',
+  'update',
+  'delete',
+  'replace',
+  'read',
+  'forget',
+  'create-forget',
+  'no-op'
+]
+
 export interface ResourceChangeModel {
   address: string
   /** Set when the resource has moved from another address. */

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
-import { emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
+import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
 
 const NO_COUNTS: PlanCounts = emptyCounts()
 
@@ -17,15 +17,9 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
 const UNKNOWN_STATUS_RANK = 3
 
 type ListedAction = Exclude<ResourceAction, 'no-op'>
-const LISTED_ACTIONS: readonly ListedAction[] = [
-  'create',
-  'update',
-  'delete',
-  'replace',
-  'read',
-  'forget',
-  'create-forget'
-]
+const LISTED_ACTIONS = RESOURCE_ACTIONS.filter(
+  (action): action is ListedAction => action !== 'no-op'
+)
 
 /**
  * One workspace's result for the `results` output: what happens to which address, never an

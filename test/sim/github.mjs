@@ -3,6 +3,7 @@
 // requests of one repository. It answers like GitHub does (status codes, error bodies, Link
 // pagination, rate-limit headers), records every request, and can be told to fail on purpose.
 import http from 'node:http'
+import { takeFault } from './server.mjs'
 
 /**
  * @typedef {{ login: string, id: number, type: 'User' | 'Bot' }} SimUser
@@ -198,23 +199,12 @@ export async function startGitHubSimulator(options = {}) {
     })
   }
 
-  /** @param {SimRequest} request @returns {SimFault | undefined} */
-  function takeFault(request) {
-    const index = faults.findIndex(fault => !fault.match || fault.match(request))
-    if (index < 0) return undefined
-    const fault = faults[index]
-    const times = fault.times ?? 1
-    if (times <= 1) faults.splice(index, 1)
-    else fault.times = times - 1
-    return fault
-  }
-
   /**
    * @param {SimRequest} request
    * @returns {{ status: number, headers?: Record<string, string>, body?: unknown }}
    */
   function respond(request) {
-    const fault = takeFault(request)
+    const fault = takeFault(faults, request)
     if (fault) return { status: fault.status, headers: fault.headers, body: fault.body }
 
     if (!request.path.startsWith(pathPrefix + '/')) return notFound()

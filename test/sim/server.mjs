@@ -80,9 +80,14 @@ export async function startRecordingServer({ host, route, requests, faults, onRe
   }
 }
 
-/** Takes the first fault matching the request, counting down its `times` (default 1). */
-function takeFault(/** @type {Fault[]} */ faults, /** @type {RecordedRequest} */ record) {
-  const index = faults.findIndex(fault => fault.match(record))
+/**
+ * Takes the first fault matching the request (a fault without `match` matches all), counting
+ * down its `times` (default 1).
+ * @template {{ match?: (request: any) => boolean, times?: number }} F
+ * @param {F[]} faults @param {unknown} record @returns {F | undefined}
+ */
+export function takeFault(faults, record) {
+  const index = faults.findIndex(fault => !fault.match || fault.match(record))
   if (index < 0) return undefined
   const fault = faults[index]
   const times = fault.times ?? 1
