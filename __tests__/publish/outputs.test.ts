@@ -8,6 +8,7 @@ import type { PlanCounts, PlanModel, ResourceChangeModel } from '../../src/plan/
 import type { ChangeAction } from '../../src/plan/types.js'
 import type { WorkspaceResult } from '../../src/result.js'
 import { readActionYml } from '../helpers/action-yml.js'
+import { workspaceResult } from '../fixtures/render-fixtures.js'
 
 /** Planted in every place a value can hide; it must never reach the `results` output. */
 const SECRET = 'SECRET-MARKER-7f3a91'
@@ -67,20 +68,13 @@ function model(overrides: Partial<PlanModel> = {}): PlanModel {
 }
 
 function result(overrides: Partial<WorkspaceResult> = {}): WorkspaceResult {
-  return {
-    hostname: 'app.terraform.io',
+  return workspaceResult({
     runId: 'run-CZcmD7eagjhyX0vN',
     planId: 'plan-Vz6hsV3ujRzuDbCK',
-    organization: 'acme',
     workspace: 'app-prod',
-    runUrl: 'https://app.terraform.io/app/acme/app-prod/runs/run-CZcmD7eagjhyX0vN',
-    status: 'finished',
     model: model(),
-    diagnostics: [],
-    gates: [],
-    warnings: [],
     ...overrides
-  }
+  })
 }
 
 /** A workspace whose plan has a bit of everything, secrets included. */
