@@ -1,4 +1,6 @@
-// Unit and end-to-end tests on the project's own fixtures; the corpus suite has its own config.
+// Unit and end-to-end tests on the project's own fixtures: the everyday `npm test`. Scenarios that
+// wait for real minute-long windows are named *.slow.test.ts and run by jest.slow.config.js; the
+// corpus suite has its own config too.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -6,7 +8,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
+  globalSetup: '<rootDir>/__tests__/setup/source-bundle.ts',
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/corpus/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/corpus/', '\\.slow\\.test\\.ts$'],
   testTimeout: 30000
 }

@@ -2,25 +2,12 @@
 // request's head commit, in one workspace or several.
 import { describe, expect, it } from '@jest/globals'
 import { HEAD_SHA } from '../../test/sim/runner.mjs'
-import type { RecordedRequest } from '../../test/sim/tfc.mjs'
+import { listRequests } from './run-lists.js'
 import { fixture, useWorld } from './world.js'
 
 const CHANGES = fixture('plan-changes.json')
 const CREATE = fixture('plan-create.json')
 const OTHER_COMMIT = 'f'.repeat(40)
-const RUN_LIST = /^\/api\/v2\/workspaces\/[^/]+\/runs$/
-
-const listRequests = (requests: RecordedRequest[]): RecordedRequest[] =>
-  requests.filter(request => RUN_LIST.test(request.path))
-
-/** The most run-list requests in any 60 s. */
-function busiestMinute(requests: RecordedRequest[]): number {
-  const times = listRequests(requests).map(request => request.at)
-  return Math.max(
-    0,
-    ...times.map(start => times.filter(t => t >= start && t < start + 60_000).length)
-  )
-}
 
 describe('finding runs by workspace and commit', () => {
   const world = useWorld()
@@ -126,29 +113,4 @@ describe('finding runs by workspace and commit', () => {
     expect(JSON.parse(result.outputs.results)).toHaveLength(3)
     expect(world().prComments()).toHaveLength(3)
   })
-})
-
-describe('the run-list rate limit', () => {
-  const world = useWorld({ listRateLimit: true })
-
-  it('stays under 30 run-list requests a minute while waiting for several workspaces', async () => {
-    const { tfc } = world()
-    const names = ['svc-a', 'svc-b', 'svc-c', 'svc-d']
-    for (const name of names) tfc.addWorkspace({ name, organization: 'acme' })
-    const step = world().run(
-      { organization: 'acme', workspace: names.join(','), 'wait-timeout': '100s' },
-      { timeoutMs: 110_000 }
-    )
-    // Enough waiting for the four to want more than 30 list requests in their first minute.
-    await new Promise(resolve => setTimeout(resolve, 12_000))
-    for (const name of names) {
-      tfc.addRun({ workspace: name, planJson: CREATE, commitSha: HEAD_SHA })
-    }
-
-    const result = await step
-    expect(result.code).toBe(0)
-    expect(result.outputs.workspace).toBe(names.join(','))
-    expect(busiestMinute(tfc.requests)).toBeLessThanOrEqual(30)
-    expect(listRequests(tfc.requests).length).toBeGreaterThan(10)
-  }, 120_000)
 })

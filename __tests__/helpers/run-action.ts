@@ -2,6 +2,7 @@
 // logic lives in test/sim/runner.mjs, which `npm run demo` uses too). Each run gets its own
 // folder (RUNNER_TEMP, event and output files); removeStepDirs() deletes them after the suite.
 import { rm } from 'node:fs/promises'
+import path from 'node:path'
 import { runAction as runStep } from '../../test/sim/runner.mjs'
 import type { RunOptions, RunResult } from '../../test/sim/runner.mjs'
 
@@ -11,11 +12,15 @@ export type RunActionOptions = Omit<RunOptions, 'entry'>
 const stepDirs: string[] = []
 
 /**
- * Runs the action's bundle in a child process. `E2E_ACTION_ENTRY` points the suite at another
- * build (say an ncc output in a temp folder) without touching dist/.
+ * Runs the action's bundle in a child process: the build of src/ that the Jest global setup made
+ * (or whatever `E2E_ACTION_ENTRY` names, e.g. dist/index.js to test the committed bundle).
  */
 export async function runAction(options: RunActionOptions): Promise<RunResult> {
-  const result = await runStep({ ...options, entry: process.env.E2E_ACTION_ENTRY || undefined })
+  const entry = process.env.E2E_ACTION_ENTRY
+  if (!entry) {
+    throw new Error('E2E_ACTION_ENTRY is not set: run the end-to-end tests through Jest (npm test)')
+  }
+  const result = await runStep({ ...options, entry: path.resolve(entry) })
   stepDirs.push(result.workDir)
   return result
 }
