@@ -16,6 +16,8 @@ import { commandExists, peakRssMethod } from './bench/measure.mjs'
 import { formatBytes, formatSeconds, markdownReport } from './bench/report.mjs'
 import { ensurePlan, measurePlanSize } from './bench/throughput.mjs'
 
+/** @typedef {import('./bench/throughput.mjs').BenchPlan} BenchPlan */
+
 const USAGE = `Usage: npm run bench -- [options]
   --action <bundle>      the action to measure (default dist/index.js)
   --sizes <n,n,...>      plan sizes in resources (default 1000,10000,50000)
@@ -43,6 +45,7 @@ const repeat = Number(options.repeat)
 const waitRuns = Number(options['wait-runs'])
 const startupRuns = Number(options['startup-runs'])
 
+/** @param {string} line */
 const log = line => console.log(line)
 const PROBE_PLAN_RESOURCES = 20
 
@@ -121,6 +124,10 @@ function generatePlans() {
   })
 }
 
+/**
+ * @param {BenchPlan[]} plans
+ * @param {boolean} withJq
+ */
 async function measureSizes(plans, withJq) {
   log('Big plans: action end to end, node floor, jq floor...')
   const github = await startGitHubSimulator({
@@ -128,6 +135,7 @@ async function measureSizes(plans, withJq) {
     pullRequests: [PR_NUMBER]
   })
   try {
+    /** @type {import('./bench/throughput.mjs').SizeResult[]} */
     const measured = []
     for (const plan of plans) {
       const githubUrl = github.url
@@ -139,18 +147,24 @@ async function measureSizes(plans, withJq) {
   }
 }
 
+/** @param {BenchPlan} plan */
 async function measureWaitingPhase(plan) {
   if (waitRuns <= 0) return null
   log(`Waiting: ${waitRuns} actions at once on plans that finish after 65-80 s...`)
   return measureWaiting({ entry, planPath: plan.path, runs: waitRuns })
 }
 
+/** @param {BenchPlan} plan */
 async function measureStartupPhase(plan) {
   if (startupRuns <= 0) return null
   log(`Start-up: ${startupRuns} actions one after another...`)
   return measureStartup({ entry, planPath: plan.path, runs: startupRuns })
 }
 
+/**
+ * @param {boolean} withJq
+ * @param {import('./bench/measure.mjs').PeakRssMethod} rssMethod
+ */
 function describeMachine(withJq, rssMethod) {
   const cpus = os.cpus()
   const jq = withJq ? spawnSync('jq', ['--version'], { encoding: 'utf8' }).stdout.trim() : 'no jq'

@@ -26,12 +26,15 @@ for (const folder of ['src/render', 'src/plan']) {
     writeFileSync(path.join(work, folder, file.replace(/\.ts$/, '.js')), outputText)
   }
 }
+/** @type {typeof import('../src/plan/model.js')} */
 const { buildPlanModel } = await import(pathToFileURL(path.join(work, 'src/plan/model.js')).href)
+/** @type {typeof import('../src/render/report.js')} */
 const { commentMarker, renderComment } = await import(
   pathToFileURL(path.join(work, 'src/render/report.js')).href
 )
 
 const tags = { Team: 'payments', Environment: 'prod' }
+/** @type {import('../src/plan/types.js').JsonPlan} */
 const plan = {
   format_version: '1.2',
   terraform_version: '1.9.5',
@@ -167,6 +170,7 @@ const plan = {
   }
 }
 
+/** @type {import('../src/result.js').WorkspaceResult} */
 const result = {
   hostname: 'app.terraform.io',
   runId: 'run-CZcmD7eagjhyX0vN',
@@ -204,6 +208,7 @@ const body = marked
     expanded.includes(address) ? `<details open>${summary}` : match
   )
   .replace(/<pre><code class="language-diff">([\s\S]*?)<\/code><\/pre>/g, (_, code) => {
+    /** @type {string[]} */
     const lines = code.replace(/\n$/, '').split('\n')
     const coloured = lines.map(line => {
       const kind = line.startsWith('+') ? 'inserted' : line.startsWith('-') ? 'deleted' : ''

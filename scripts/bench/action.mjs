@@ -18,10 +18,22 @@ import { measureCommand } from './measure.mjs'
 
 export { ACTION_ENTRY, PR_NUMBER, PROJECT_ROOT, REPOSITORY }
 
+/** @typedef {import('./measure.mjs').Measurement} Measurement */
+
+/**
+ * @typedef {object} PreparedRun
+ * @property {string} entry
+ * @property {Record<string, string>} env
+ * @property {string} cwd
+ * @property {() => Record<string, string>} outputs the step outputs the run wrote
+ * @property {() => void} cleanup
+ */
+
 /**
  * A scratch runner workspace for one run of the action bundle `entry`.
  * @param {{ entry: string, tfcUrl: string, token: string, runId: string, githubUrl?: string,
  *   inputs?: Record<string, string> }} options without `githubUrl` the comment is turned off
+ * @returns {PreparedRun}
  */
 export function prepareActionRun({ entry, tfcUrl, token, runId, githubUrl, inputs = {} }) {
   const workDir = mkdtempSync(path.join(tmpdir(), 'bench-step-'))
@@ -77,7 +89,12 @@ export function prepareActionRun({ entry, tfcUrl, token, runId, githubUrl, input
 /** Longer than any healthy run takes here; keeps a hanging action from stalling the bench. */
 const ACTION_TIMEOUT_MS = 180_000
 
-/** Starts `node <entry>` in a prepared workspace and measures it. */
+/**
+ * Starts `node <entry>` in a prepared workspace and measures it.
+ * @param {PreparedRun} prepared
+ * @param {{ method?: import('./measure.mjs').PeakRssMethod }} [options]
+ * @returns {Promise<Measurement>}
+ */
 export function runAction(prepared, { method } = {}) {
   const { entry, env, cwd } = prepared
   return measureCommand(process.execPath, [entry], {
@@ -88,7 +105,12 @@ export function runAction(prepared, { method } = {}) {
   })
 }
 
-/** Why a measured action run failed (exit status and the end of its log), or undefined. */
+/**
+ * Why a measured action run failed (exit status and the end of its log), or undefined.
+ * @param {Measurement} result
+ * @param {string} label
+ * @returns {string | undefined}
+ */
 export function actionFailure(result, label) {
   if (result.code === 0) return undefined
   const log = (result.stdout + result.stderr).trimEnd().split('\n').slice(-25).join('\n')

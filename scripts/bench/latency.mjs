@@ -7,11 +7,45 @@ import { startTfcSimulator } from '../../test/sim/tfc.mjs'
 import { actionFailure, prepareActionRun, runAction } from './action.mjs'
 import { median } from './measure.mjs'
 
+/** @typedef {import('../../test/sim/tfc.mjs').RecordedRequest} RecordedRequest */
+
+/**
+ * @typedef {object} WaitAnalysis
+ * @property {number | undefined} noticedMs
+ * @property {number} requestsWhileWaiting
+ * @property {number} requestsInWindow requests in the window just before the plan was marked
+ *   finished
+ * @property {number | undefined} requestsPerMinute requestsInWindow per minute; undefined when the
+ *   action waited less than the window
+ */
+
+/**
+ * @typedef {object} WaitingResult
+ * @property {(WaitAnalysis & { delayMs: number, failure: string | undefined })[]} runs
+ * @property {number} noticedMs
+ * @property {number} requestsPerMinute
+ * @property {number} maxRequestsPerMinute
+ * @property {string[]} problems
+ */
+
+/**
+ * @typedef {object} StartupResult
+ * @property {number} firstRequestMs
+ * @property {number[]} samples
+ * @property {string[]} problems
+ */
+
 const JSON_OUTPUT_PATH = /\/json-output$/
 /** The request rate while waiting is counted over a real minute, not extrapolated from seconds. */
 const RATE_WINDOW_MS = 60_000
 
-/** The API requests one action process made (archivist downloads carry no token). */
+/**
+ * The API requests one action process made (archivist downloads carry no token).
+ * @param {RecordedRequest[]} requests
+ * @param {string} origin
+ * @param {string} token
+ * @returns {RecordedRequest[]}
+ */
 export function requestsWithToken(requests, origin, token) {
   return requests.filter(
     request => request.origin === origin && request.headers.authorization === `Bearer ${token}`
@@ -23,6 +57,10 @@ export function requestsWithToken(requests, origin, token) {
  * plan, and how often it called the API while the plan was still running: the requests in the
  * `windowMs` just before `markedAt`, per minute. No rate when the action had not been waiting
  * for a whole window (its start-up requests would count).
+ * @param {RecordedRequest[]} requests
+ * @param {number} markedAt
+ * @param {number} [windowMs]
+ * @returns {WaitAnalysis}
  */
 export function analyzeWait(requests, markedAt, windowMs = RATE_WINDOW_MS) {
   const waiting = requests.filter(request => request.at < markedAt)
@@ -48,6 +86,10 @@ function newToken() {
  * Starts `runs` actions at once on runs that stay `planning`; each plan is marked finished
  * after a random 65–80 s, so that the minute before the mark is all waiting (the request rate
  * is counted over it) and the polling schedule has settled as it would on a long plan.
+ * @param {{ entry: string, planPath: string, runs: number, minDelayMs?: number,
+ *   maxDelayMs?: number, windowMs?: number }} options `windowMs`: the window before the finish
+ *   mark over which requests are counted (60 s)
+ * @returns {Promise<WaitingResult>}
  */
 export async function measureWaiting({
   entry,
@@ -120,13 +162,17 @@ export async function measureWaiting({
 /**
  * The time from spawning `node dist/index.js` to its first API request,
  * one action at a time on a plan that is already finished.
+ * @param {{ entry: string, planPath: string, runs: number }} options
+ * @returns {Promise<StartupResult>}
  */
 export async function measureStartup({ entry, planPath, runs }) {
   const tokens = Array.from({ length: runs }, newToken)
   const tfc = await startTfcSimulator({
     tokens: Object.fromEntries(tokens.map(token => [token, 'admin']))
   })
+  /** @type {number[]} */
   const delays = []
+  /** @type {string[]} */
   const problems = []
   try {
     for (const [i, token] of tokens.entries()) {

@@ -9,7 +9,25 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const GNU_TIME = '/usr/bin/time'
 const PROC_POLL_MS = 5
 
-/** Middle value (mean of the two middle ones for an even count). */
+/** @typedef {'gnu-time' | 'proc-status' | 'none'} PeakRssMethod */
+
+/**
+ * @typedef {object} Measurement
+ * @property {number | null} code
+ * @property {string | null} signal
+ * @property {boolean} timedOut
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} wallMs
+ * @property {number | undefined} peakRssBytes
+ * @property {number} startedAt `Date.now()` right before the spawn.
+ */
+
+/**
+ * Middle value (mean of the two middle ones for an even count).
+ * @param {number[]} values
+ * @returns {number}
+ */
 export function median(values) {
   if (values.length === 0) return Number.NaN
   const sorted = [...values].sort((a, b) => a - b)
@@ -17,12 +35,19 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-/** True when `command` can be started (it answers `--version`). */
+/**
+ * True when `command` can be started (it answers `--version`).
+ * @param {string} command
+ * @returns {boolean}
+ */
 export function commandExists(command) {
   return !spawnSync(command, ['--version'], { stdio: 'ignore' }).error
 }
 
-/** GNU time reports a child's peak RSS exactly (from the kernel's rusage), so prefer it. */
+/**
+ * GNU time reports a child's peak RSS exactly (from the kernel's rusage), so prefer it.
+ * @returns {PeakRssMethod}
+ */
 export function peakRssMethod() {
   const works =
     existsSync(GNU_TIME) &&
@@ -30,7 +55,11 @@ export function peakRssMethod() {
   return works ? 'gnu-time' : 'proc-status'
 }
 
-/** VmHWM ("high water mark") from /proc/<pid>/status, in bytes; undefined once the process is gone. */
+/**
+ * VmHWM ("high water mark") from /proc/<pid>/status, in bytes; undefined once the process is gone.
+ * @param {number} pid
+ * @returns {number | undefined}
+ */
 export function readVmHwmBytes(pid) {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -45,9 +74,11 @@ export function readVmHwmBytes(pid) {
  * measurement (and GNU time's extra exec) where only timing matters. After `timeoutMs` the
  * command is killed, so that a hanging action cannot stall the bench.
  * `startedAt` is `Date.now()` taken right before the spawn, to line up with servers' timestamps.
- * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean,
- *   stdout: string, stderr: string, wallMs: number, peakRssBytes: number | undefined,
- *   startedAt: number }>}
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, method?: PeakRssMethod,
+ *   timeoutMs?: number }} [options]
+ * @returns {Promise<Measurement>}
  */
 export async function measureCommand(command, args, options = {}) {
   const { env, cwd, method = peakRssMethod(), timeoutMs } = options
@@ -63,21 +94,27 @@ export async function measureCommand(command, args, options = {}) {
     const child = spawn(file, fileArgs, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout = collect(child.stdout)
     const stderr = collect(child.stderr)
+    /** @type {number | undefined} */
     let polledPeak
+    // No pid: the command could not be started, and the 'error' event below ends the wait.
     const polling =
-      method === 'proc-status' ? pollPeak(child.pid, peak => (polledPeak = peak)) : null
+      method === 'proc-status' && child.pid !== undefined
+        ? pollPeak(child.pid, peak => (polledPeak = peak))
+        : null
     let timedOut = false
     const timer =
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true
-            killWithChildren(child.pid)
+            if (child.pid !== undefined) killWithChildren(child.pid)
           }, timeoutMs)
-    const { code, signal } = await new Promise((resolve, reject) => {
+    /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
+    const exited = new Promise((resolve, reject) => {
       child.on('error', reject)
       child.on('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }))
-    }).finally(() => clearTimeout(timer))
+    })
+    const { code, signal } = await exited.finally(() => clearTimeout(timer))
     const wallMs = performance.now() - started
     await polling?.stop()
     const peakRssBytes = method === 'gnu-time' ? gnuTimePeakBytes(timeFile) : polledPeak
@@ -99,8 +136,10 @@ export async function measureCommand(command, args, options = {}) {
 /**
  * Kills a process, or its children when it has some: GNU time then reaps its child and exits
  * by itself (killing time instead would orphan the child).
+ * @param {number} pid
  */
 function killWithChildren(pid) {
+  /** @type {string[]} */
   let children = []
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)
@@ -116,7 +155,11 @@ function killWithChildren(pid) {
   }
 }
 
-/** GNU time's `%M` is in kilobytes (KiB). */
+/**
+ * GNU time's `%M` is in kilobytes (KiB).
+ * @param {string} timeFile
+ * @returns {number | undefined}
+ */
 function gnuTimePeakBytes(timeFile) {
   if (!existsSync(timeFile)) return undefined
   const lines = readFileSync(timeFile, 'utf8').trim().split('\n')
@@ -125,6 +168,10 @@ function gnuTimePeakBytes(timeFile) {
   return Number.isFinite(kilobytes) ? kilobytes * 1024 : undefined
 }
 
+/**
+ * @param {number} pid
+ * @param {(peakBytes: number) => void} onPeak
+ */
 function pollPeak(pid, onPeak) {
   let running = true
   const loop = (async () => {
@@ -142,7 +189,12 @@ function pollPeak(pid, onPeak) {
   }
 }
 
+/**
+ * @param {import('node:stream').Readable} stream
+ * @returns {() => string} the text received so far
+ */
 function collect(stream) {
+  /** @type {Buffer[]} */
   const chunks = []
   stream.on('data', chunk => chunks.push(chunk))
   return () => Buffer.concat(chunks).toString('utf8')

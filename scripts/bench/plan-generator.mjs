@@ -5,6 +5,20 @@
 // never has to be held in memory.
 import { closeSync, openSync, writeSync } from 'node:fs'
 
+/** @typedef {import('../../src/plan/types.js').JsonValue} JsonValue */
+
+/**
+ * What the action reports for a plan; the generator makes no `forget` changes.
+ * @typedef {Omit<import('../../src/plan/model.js').PlanCounts, 'forget'>} PlanCounts
+ */
+
+/**
+ * @typedef {object} GeneratedPlan
+ * @property {number} bytes
+ * @property {number} resources resource instances in the plan
+ * @property {PlanCounts} counts what the action should report
+ */
+
 const PLAN_FORMAT_VERSION = '1.2'
 const TERRAFORM_VERSION = '1.9.8'
 const AWS = 'registry.terraform.io/hashicorp/aws'
@@ -12,7 +26,7 @@ const RANDOM = 'registry.terraform.io/hashicorp/random'
 const KUBERNETES = 'registry.terraform.io/hashicorp/kubernetes'
 
 /** Weights of what happens to a managed resource instance; no-op dominates real plans. */
-const MANAGED_ACTIONS = [
+const MANAGED_ACTIONS = /** @type {const} */ ([
   ['no-op', 52],
   ['update', 16],
   ['create', 12],
@@ -21,9 +35,19 @@ const MANAGED_ACTIONS = [
   ['replace-create-first', 2],
   ['move', 4],
   ['import', 3]
-]
+])
 
-/** Mulberry32: small, fast and good enough to make plans vary without being random. */
+/**
+ * What happens to an instance: a managed action, or a data source read (deferred to apply) or
+ * read during planning.
+ * @typedef {(typeof MANAGED_ACTIONS)[number][0] | 'read' | 'read-during-plan'} InstanceAction
+ */
+
+/**
+ * Mulberry32: small, fast and good enough to make plans vary without being random.
+ * @param {number} seed
+ * @returns {() => number} numbers in [0, 1)
+ */
 function seededRandom(seed) {
   let state = seed >>> 0
   return () => {
@@ -35,21 +59,34 @@ function seededRandom(seed) {
   }
 }
 
-/** Mixes the plan seed with an instance number so each instance's values can be rebuilt alone. */
+/**
+ * Mixes the plan seed with an instance number so each instance's values can be rebuilt alone.
+ * @param {number} seed
+ * @param {number} instanceNumber
+ * @returns {number}
+ */
 function instanceSeed(seed, instanceNumber) {
   let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(instanceNumber + 1, 0xc2b2ae35)
   h ^= h >>> 16
   return Math.imul(h, 0x27d4eb2f) >>> 0
 }
 
+/**
+ * Random choices drawn from `random`.
+ * @param {() => number} random
+ */
 function picker(random) {
+  /** @type {(min: number, max: number) => number} */
   const int = (min, max) => min + Math.floor(random() * (max - min + 1))
+  /** @type {<T extends string | number>(list: readonly T[]) => T} */
   const pick = list => list[Math.floor(random() * list.length)]
+  /** @type {(length: number) => string} */
   const hex = length => {
     let out = ''
     while (out.length < length) out += Math.floor(random() * 0x100000000).toString(16)
     return out.slice(0, length)
   }
+  /** @type {<T extends string>(pairs: readonly (readonly [T, number])[]) => T} */
   const weighted = pairs => {
     const total = pairs.reduce((sum, [, weight]) => sum + weight, 0)
     let roll = random() * total
@@ -59,13 +96,21 @@ function picker(random) {
     }
     return pairs[pairs.length - 1][0]
   }
-  return { int, pick, hex, weighted, chance: p => random() < p }
+  /** @type {(probability: number) => boolean} */
+  const chance = probability => random() < probability
+  return { int, pick, hex, weighted, chance }
 }
+
+/** @typedef {ReturnType<typeof picker>} Picker */
 
 const ENVIRONMENTS = ['prod', 'staging', 'dev']
 const TEAMS = ['payments', 'search', 'identity', 'platform', 'data', 'growth']
 const ACCOUNT = '123456789012'
 
+/**
+ * @param {Picker} p
+ * @param {string} name
+ */
 function tagsFor(p, name) {
   return {
     Name: name,
@@ -75,8 +120,31 @@ function tagsFor(p, name) {
 }
 
 /**
+ * A resource instance's attribute values, as in the state.
+ * @typedef {{ id: string } & Record<string, JsonValue>} Values
+ */
+
+/**
+ * A resource or data source type: builds its attribute values and names those unknown until
+ * apply and those that are sensitive.
+ * @typedef {object} ResourceKind
+ * @property {string} provider
+ * @property {(p: Picker, name: string) => Values} values
+ * @property {string[]} computed
+ * @property {string[]} sensitive
+ */
+
+/**
+ * A managed resource type also names what a replace or an update touches (null: nothing can
+ * change in place).
+ * @typedef {ResourceKind & { replaceAttribute: string, updateAttribute: string | null }}
+ *   ManagedKind
+ */
+
+/**
  * Resource types: each builds its attribute values, names what a replace or an update touches,
  * what is unknown until apply and what is sensitive.
+ * @type {Record<string, ManagedKind>}
  */
 const RESOURCE_TYPES = {
   aws_instance: {
@@ -218,6 +286,7 @@ const RESOURCE_TYPES = {
   }
 }
 
+/** @type {ResourceKind & { type: string }} */
 const DATA_SOURCE = {
   type: 'aws_iam_policy_document',
   provider: AWS,
@@ -242,18 +311,37 @@ const DATA_SOURCE = {
 const SERVICE_BLOCKS = ['aws_instance', 'aws_security_group_rule', 'aws_iam_role_policy']
 const EXTRA_BLOCKS = ['aws_security_group_rule', 'random_password', 'kubernetes_config_map']
 
+/**
+ * A resource block of a module: one instance, `size` by count, or one per for_each key.
+ * @typedef {{ mode: 'managed' | 'data', type: string, name: string } & (
+ *   | { repetition: 'single' }
+ *   | { repetition: 'count', size: number }
+ *   | { repetition: 'for_each', size: number, keys: string[] })} Block
+ */
+
+/**
+ * @param {Picker} p
+ * @param {string} type
+ * @param {string} name
+ * @returns {Block}
+ */
 function newBlock(p, type, name) {
   const repetition = p.weighted([
     ['single', 3],
     ['count', 4],
     ['for_each', 3]
   ])
-  const size = repetition === 'single' ? 1 : p.int(2, 6)
-  const keys =
-    repetition === 'for_each' ? Array.from({ length: size }, (_, k) => `${name}-${k}`) : null
+  if (repetition === 'single') return { mode: 'managed', type, name, repetition }
+  const size = p.int(2, 6)
+  if (repetition === 'count') return { mode: 'managed', type, name, repetition, size }
+  const keys = Array.from({ length: size }, (_, k) => `${name}-${k}`)
   return { mode: 'managed', type, name, repetition, size, keys }
 }
 
+/**
+ * @param {Picker} p
+ * @returns {Block[]}
+ */
 function serviceBlocks(p) {
   const blocks = SERVICE_BLOCKS.map(type => newBlock(p, type, p.pick(['this', 'main', 'app'])))
   for (let extra = p.int(1, 4); extra > 0; extra--) {
@@ -264,37 +352,90 @@ function serviceBlocks(p) {
   return blocks
 }
 
+/**
+ * @param {Block} block
+ * @returns {(number | string | undefined)[]} undefined: the block's single instance
+ */
 function instanceIndexes(block) {
   if (block.repetition === 'single') return [undefined]
   if (block.repetition === 'for_each') return block.keys
   return Array.from({ length: block.size }, (_, k) => k)
 }
 
+/** @param {number | string | undefined} index */
 function indexSuffix(index) {
   if (index === undefined) return ''
   return typeof index === 'number' ? `[${index}]` : `[${JSON.stringify(index)}]`
 }
 
+/**
+ * @param {string} moduleAddress empty for the root module
+ * @param {Block} block
+ * @param {number | string | undefined} index
+ */
 function resourceAddress(moduleAddress, block, index) {
   const local = `${block.mode === 'data' ? 'data.' : ''}${block.type}.${block.name}`
   return `${moduleAddress ? `${moduleAddress}.` : ''}${local}${indexSuffix(index)}`
 }
 
 /**
+ * One resource instance of the plan.
+ * @typedef {object} Instance
+ * @property {number} number its position in the plan; seeds its values
+ * @property {string} address
+ * @property {string} moduleAddress empty for the root module
+ * @property {Block} block
+ * @property {number | string | undefined} index
+ * @property {InstanceAction} action
+ */
+
+/**
+ * A module instance and the resource instances it holds.
+ * @typedef {object} ModuleNode
+ * @property {string} address empty for the root module
+ * @property {Instance[]} instances
+ * @property {ModuleNode[]} children
+ */
+
+/**
+ * A module call in the root module: `keys` are its for_each keys, or [null] without for_each.
+ * @typedef {object} ModuleCall
+ * @property {string} name
+ * @property {(string | null)[]} keys
+ * @property {Block[]} blocks
+ * @property {{ name: string, blocks: Block[] } | null} child a nested module call
+ */
+
+/**
+ * @typedef {object} Layout
+ * @property {ModuleNode} root
+ * @property {ModuleCall[]} calls
+ * @property {Block[]} rootBlocks
+ * @property {Instance[]} instances every resource instance, in plan order
+ */
+
+/**
  * The plan's layout: module calls (configuration) and module instances (values) holding one
  * descriptor per resource instance. Values are not built here; they are rebuilt from the
  * instance number whenever a section needs them.
+ * @param {number} resourceCount
+ * @param {number} seed
+ * @returns {Layout}
  */
 function buildLayout(resourceCount, seed) {
   const p = picker(seededRandom(seed))
+  /** @type {ModuleCall[]} */
   const calls = []
   const rootBlocks = [
     newBlock(p, 'aws_security_group_rule', 'bastion_ssh'),
     newBlock(p, 'random_password', 'admin')
   ]
+  /** @type {ModuleNode} */
   const root = { address: '', instances: [], children: [] }
+  /** @type {Instance[]} */
   const instances = []
 
+  /** @type {(moduleNode: ModuleNode, block: Block) => void} */
   const place = (moduleNode, block) => {
     for (const index of instanceIndexes(block)) {
       if (instances.length >= resourceCount) return
@@ -329,10 +470,12 @@ function buildLayout(resourceCount, seed) {
     calls.push({ name, keys, blocks, child })
     for (const key of keys) {
       const address = `module.${name}${key === null ? '' : `[${JSON.stringify(key)}]`}`
+      /** @type {ModuleNode} */
       const node = { address, instances: [], children: [] }
       root.children.push(node)
       blocks.forEach(block => place(node, block))
       if (child) {
+        /** @type {ModuleNode} */
         const childNode = {
           address: `${address}.module.${child.name}`,
           instances: [],
@@ -346,7 +489,25 @@ function buildLayout(resourceCount, seed) {
   return { root, calls, rootBlocks, instances }
 }
 
-/** Everything about one instance's change, rebuilt identically each time it is asked for. */
+/**
+ * One instance's change; `prior` is null for a create and a deferred read, `planned` for a delete.
+ * @typedef {object} Change
+ * @property {ResourceKind} kind
+ * @property {Values | null} prior
+ * @property {Values | null} planned
+ * @property {string[]} actions
+ * @property {InstanceAction} action
+ * @property {string[][]} [replacePaths]
+ * @property {string} [previousAddress]
+ * @property {string} [importId]
+ */
+
+/**
+ * Everything about one instance's change, rebuilt identically each time it is asked for.
+ * @param {Instance} instance
+ * @param {number} seed
+ * @returns {Change}
+ */
 function describeChange(instance, seed) {
   const p = picker(seededRandom(instanceSeed(seed, instance.number)))
   const { block, action } = instance
@@ -365,8 +526,11 @@ function describeChange(instance, seed) {
   }
   const kind = RESOURCE_TYPES[block.type]
   const prior = kind.values(p, name)
+  /** @type {Change} */
   const change = { kind, prior, planned: prior, actions: ['no-op'], action }
+  /** @type {(attribute: string) => Values} */
   const withNew = attribute => ({ ...prior, [attribute]: kind.values(p, `${name}-new`)[attribute] })
+  /** @type {(actions: string[]) => Change} */
   const replaced = actions => ({
     ...change,
     planned: withNew(kind.replaceAttribute),
@@ -400,16 +564,29 @@ function describeChange(instance, seed) {
   }
 }
 
+/**
+ * @param {ResourceKind} kind
+ * @param {Values | null} values
+ */
 function sensitiveMask(kind, values) {
   if (values === null) return false
   return Object.fromEntries(kind.sensitive.map(attribute => [attribute, true]))
 }
 
-/** Values not known until apply: left out of the values, marked in after_unknown. */
+/**
+ * Values not known until apply: left out of the values, marked in after_unknown.
+ * @param {string[]} actions
+ */
 function isPlannedWithUnknowns(actions) {
   return actions.includes('create') || actions.includes('read')
 }
 
+/**
+ * @param {ResourceKind} kind
+ * @param {Values | null} values
+ * @param {string[]} actions
+ * @returns {Values | null}
+ */
 function withoutUnknowns(kind, values, actions) {
   if (values === null || !isPlannedWithUnknowns(actions)) return values
   const known = { ...values }
@@ -417,11 +594,19 @@ function withoutUnknowns(kind, values, actions) {
   return known
 }
 
+/**
+ * @param {ResourceKind} kind
+ * @param {string[]} actions
+ */
 function unknownMask(kind, actions) {
   if (!isPlannedWithUnknowns(actions)) return {}
   return Object.fromEntries(kind.computed.map(attribute => [attribute, true]))
 }
 
+/**
+ * @param {Instance} instance
+ * @param {ResourceKind} kind
+ */
 function resourceIdentity(instance, kind) {
   const { block, index } = instance
   return {
@@ -434,6 +619,11 @@ function resourceIdentity(instance, kind) {
   }
 }
 
+/**
+ * @param {Instance} instance
+ * @param {ResourceKind} kind
+ * @param {Values} values
+ */
 function stateResource(instance, kind, values) {
   return {
     ...resourceIdentity(instance, kind),
@@ -443,8 +633,13 @@ function stateResource(instance, kind, values) {
   }
 }
 
+/**
+ * @param {Instance} instance
+ * @param {Change} change
+ */
 function resourceChange(instance, change) {
   const { kind, actions, prior, planned } = change
+  /** @type {Record<string, JsonValue>} */
   const entry = {
     ...resourceIdentity(instance, kind),
     ...(instance.moduleAddress ? { module_address: instance.moduleAddress } : {}),
@@ -465,6 +660,11 @@ function resourceChange(instance, change) {
   return entry
 }
 
+/**
+ * @param {Instance} instance
+ * @param {string[]} actions
+ * @returns {string | undefined}
+ */
 function actionReason(instance, actions) {
   if (actions[0] === 'read') return 'read_because_config_unknown'
   if (actions.length === 2) return 'replace_because_cannot_update'
@@ -477,7 +677,12 @@ function actionReason(instance, actions) {
   return byRepetition[instance.block.repetition]
 }
 
-/** Terraform's `Plan:` line rules, plus the import/move/replace tallies the action also reports. */
+/**
+ * Terraform's `Plan:` line rules, plus the import/move/replace tallies the action also reports.
+ * @param {PlanCounts} counts
+ * @param {Instance} instance
+ * @param {Change} change
+ */
 function countChange(counts, instance, change) {
   const { actions } = change
   const key = actions.join(',')
@@ -493,11 +698,17 @@ function countChange(counts, instance, change) {
   }
 }
 
-/** A resource block in `configuration`: every attribute the type lets you set is set. */
+/**
+ * A resource block in `configuration`: every attribute the type lets you set is set.
+ * @param {Block} block
+ * @param {string} moduleKey the module's key in provider_config_key; empty for the root module
+ */
 function blockConfiguration(block, moduleKey) {
   const kind = block.mode === 'data' ? DATA_SOURCE : RESOURCE_TYPES[block.type]
-  const provider = kind.provider.split('/').pop()
+  // The local name: the last part of the source address.
+  const provider = kind.provider.slice(kind.provider.lastIndexOf('/') + 1)
   const attributes = Object.keys(kind.values(picker(seededRandom(1)), block.name))
+  /** @type {Record<string, JsonValue>} */
   const config = {
     address: resourceAddress('', block, undefined),
     mode: block.mode,
@@ -518,7 +729,9 @@ function blockConfiguration(block, moduleKey) {
   return config
 }
 
+/** @param {ModuleCall} call */
 function moduleConfiguration(call) {
+  /** @type {Record<string, JsonValue>} */
   const module = {
     outputs: {
       id: { expression: { references: [`${call.blocks[0].type}.${call.blocks[0].name}`] } }
@@ -529,15 +742,15 @@ function moduleConfiguration(call) {
       team: { default: 'platform' }
     }
   }
-  if (call.child) {
+  const { child } = call
+  if (child) {
+    const childKey = `${call.name}.${child.name}`
     module.module_calls = {
-      [call.child.name]: {
+      [child.name]: {
         source: './modules/database',
         expressions: { identifier: { references: ['var.environment'] } },
         module: {
-          resources: call.child.blocks.map(block =>
-            blockConfiguration(block, `${call.name}.${call.child.name}`)
-          )
+          resources: child.blocks.map(block => blockConfiguration(block, childKey))
         }
       }
     }
@@ -591,8 +804,12 @@ const OUTPUT_CHANGES = {
   }
 }
 
-/** Buffers small writes into large ones: a 100 MB plan is written in a few hundred syscalls. */
+/**
+ * Buffers small writes into large ones: a 100 MB plan is written in a few hundred syscalls.
+ * @param {number} fd
+ */
 function bufferedWriter(fd) {
+  /** @type {string[]} */
   let pending = []
   let pendingLength = 0
   let bytes = 0
@@ -603,12 +820,18 @@ function bufferedWriter(fd) {
     pendingLength = 0
   }
   return {
+    /** @param {string} text */
     write(text) {
       pending.push(text)
       pendingLength += text.length
       if (pendingLength > 1 << 20) flush()
     },
-    /** Writes `items` as a JSON array, one element at a time. */
+    /**
+     * Writes `items` as a JSON array, one element at a time; `toJson` undefined leaves one out.
+     * @template T
+     * @param {Iterable<T>} items
+     * @param {(item: T) => unknown} toJson
+     */
     array(items, toJson) {
       this.write('[')
       let first = true
@@ -627,7 +850,14 @@ function bufferedWriter(fd) {
   }
 }
 
-/** A module's resources in planned_values or prior_state, and its child modules in turn. */
+/** @typedef {ReturnType<typeof bufferedWriter>} Writer */
+
+/**
+ * A module's resources in planned_values or prior_state, and its child modules in turn.
+ * @param {Writer} out
+ * @param {ModuleNode} node
+ * @param {(instance: Instance) => unknown} stateOf undefined leaves an instance out
+ */
 function writeModuleValues(out, node, stateOf) {
   const address = node.address ? `"address":${JSON.stringify(node.address)},` : ''
   out.write(`{${address}"resources":`)
@@ -643,6 +873,10 @@ function writeModuleValues(out, node, stateOf) {
   out.write('}')
 }
 
+/**
+ * @param {Writer} out
+ * @param {Layout} layout
+ */
 function writeConfiguration(out, layout) {
   const providers = {
     aws: { name: 'aws', full_name: AWS, expressions: { region: { references: ['var.region'] } } },
@@ -662,15 +896,21 @@ function writeConfiguration(out, layout) {
 /**
  * Writes a plan of `resources` resource instances to `filePath`.
  * Returns its size in bytes, the instance count and the counts the action should report.
+ * @param {string} filePath
+ * @param {{ resources: number, seed?: number }} options
+ * @returns {GeneratedPlan}
  */
 export function writeSyntheticPlan(filePath, { resources, seed = 1 }) {
   const layout = buildLayout(resources, seed)
+  /** @type {(instance: Instance) => Change} */
   const changeOf = instance => describeChange(instance, seed)
+  /** @type {(valuesOf: (change: Change) => Values | null) => (instance: Instance) => unknown} */
   const stateOf = valuesOf => instance => {
     const change = changeOf(instance)
     const values = valuesOf(change)
     return values === null ? undefined : stateResource(instance, change.kind, values)
   }
+  /** @type {PlanCounts} */
   const counts = { add: 0, change: 0, destroy: 0, import: 0, replace: 0, move: 0 }
   const drifted = layout.instances.filter(
     instance => instance.action === 'no-op' && instance.number % 97 === 0
@@ -691,8 +931,11 @@ export function writeSyntheticPlan(filePath, { resources, seed = 1 }) {
     out.write('},"resource_drift":')
     out.array(drifted, instance => {
       const change = changeOf(instance)
+      // Drifted instances are no-ops, so they have a prior state; not every type has tags.
+      const prior = /** @type {Values} */ (change.prior)
+      const tags = /** @type {Record<string, string> | undefined} */ (prior.tags)
       // Someone edited the tags outside Terraform; the refresh brings them back in line.
-      const edited = { ...change.prior, tags: { ...change.prior.tags, Owner: 'console-edit' } }
+      const edited = { ...prior, tags: { ...tags, Owner: 'console-edit' } }
       return resourceChange(instance, { ...change, prior: edited, actions: ['update'] })
     })
     out.write(',"resource_changes":')

@@ -1,5 +1,33 @@
 // The bench's verdicts and its Markdown report: pure functions of the measured figures.
 
+/** @typedef {import('./throughput.mjs').Figures} Figures */
+/**
+ * The measured figures of one plan size.
+ * @typedef {Pick<import('./throughput.mjs').SizeResult,
+ *   'resources' | 'bytes' | 'e2e' | 'node' | 'jq'>} SizeFigures
+ */
+/** @typedef {import('./latency.mjs').WaitingResult} WaitingResult */
+/** @typedef {import('./latency.mjs').StartupResult} StartupResult */
+
+/**
+ * @typedef {object} BenchResults
+ * @property {SizeFigures[]} sizes
+ * @property {Omit<WaitingResult, 'runs' | 'problems'> & { runs: unknown[] } | null} waiting
+ * @property {Pick<StartupResult, 'firstRequestMs' | 'samples'> | null} startup
+ * @property {number} bundleBytes
+ * @property {number} nodeBaselineRssBytes
+ * @property {number} repeat
+ * @property {string} machine
+ * @property {string[]} problems what went wrong with the action; listed under the report
+ */
+
+/**
+ * @typedef {object} TargetVerdict
+ * @property {string} name
+ * @property {string} measured
+ * @property {boolean | null} met null: not measured, or not meaningful at this size
+ */
+
 const TARGETS = {
   e2eOverNodeFloor: 1.5,
   e2eOverJq: 1,
@@ -13,29 +41,43 @@ const TARGETS = {
 
 const MB = 1_000_000
 
+/**
+ * @param {number} bytes
+ * @returns {string}
+ */
 export function formatBytes(bytes) {
   if (!Number.isFinite(bytes)) return 'n/a'
   if (bytes < MB) return `${(bytes / 1000).toFixed(0)} kB`
   return `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 1)} MB`
 }
 
+/**
+ * @param {number} ms
+ * @returns {string}
+ */
 export function formatSeconds(ms) {
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : 'n/a'
 }
 
+/** @param {number} ratio */
 function formatRatio(ratio) {
   return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a'
 }
 
+/** @param {number} perMinute */
 function formatRate(perMinute) {
   return Number.isFinite(perMinute) ? `${perMinute.toFixed(1)}/min` : 'n/a'
 }
 
+/** @param {number} resources */
 function formatCount(resources) {
   return resources >= 1000 && resources % 1000 === 0 ? `${resources / 1000}k` : String(resources)
 }
 
-/** Time per resource instance (µs) of the whole run, and the ratios the targets are about. */
+/**
+ * Time per resource instance (µs) of the whole run, and the ratios the targets are about.
+ * @param {SizeFigures} size
+ */
 function sizeFigures(size) {
   const e2eMs = size.e2e?.wallMs ?? Number.NaN
   return {
@@ -49,18 +91,36 @@ function sizeFigures(size) {
 /**
  * How much more each added resource costs at the largest sizes than at the smallest: the
  * cost of the last step between sizes over that of the first. 1 is perfectly linear.
+ * @param {SizeFigures[]} sizes
+ * @returns {number}
  */
 export function marginalCostGrowth(sizes) {
-  const measured = sizes.filter(size => Number.isFinite(size.e2e?.wallMs))
+  const measured = sizes.filter(hasEndToEndTime)
   if (measured.length < 3) return Number.NaN
   const sorted = [...measured].sort((a, b) => a.resources - b.resources)
+  /** @type {(a: MeasuredSize, b: MeasuredSize) => number} */
   const stepCost = (a, b) => (b.e2e.wallMs - a.e2e.wallMs) / (b.resources - a.resources)
   const [first, second] = sorted
   const [beforeLast, last] = sorted.slice(-2)
   return stepCost(beforeLast, last) / stepCost(first, second)
 }
 
-/** `true` met, `false` not met, `null` not measured (or not meaningful). */
+/** @typedef {SizeFigures & { e2e: Figures }} MeasuredSize */
+
+/**
+ * @param {SizeFigures} size
+ * @returns {size is MeasuredSize}
+ */
+function hasEndToEndTime(size) {
+  return Number.isFinite(size.e2e?.wallMs)
+}
+
+/**
+ * `true` met, `false` not met, `null` not measured (or not meaningful).
+ * @param {number} value
+ * @param {number} limit
+ * @returns {boolean | null}
+ */
 function verdict(value, limit) {
   return Number.isFinite(value) ? value <= limit : null
 }
@@ -68,8 +128,11 @@ function verdict(value, limit) {
 /**
  * Every target with what was measured. The RSS target is not judged for plans so small that
  * three times their size is less than a bare node process takes.
+ * @param {BenchResults} results
+ * @returns {TargetVerdict[]}
  */
 export function evaluateTargets(results) {
+  /** @type {TargetVerdict[]} */
   const targets = []
   for (const size of results.sizes) {
     const figures = sizeFigures(size)
@@ -130,22 +193,37 @@ export function evaluateTargets(results) {
   return targets
 }
 
+/** @param {boolean | null} met */
 function verdictText(met) {
   if (met === null) return 'n/a'
   return met ? 'MET' : 'NOT MET'
 }
 
+/**
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
 function table(header, rows) {
+  /** @param {string[]} cells */
   const line = cells => `| ${cells.join(' | ')} |`
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
-/** The report: sizes × figures, the targets with their verdicts, and how it was measured. */
+/**
+ * The report: sizes × figures, the targets with their verdicts, and how it was measured.
+ * @param {BenchResults} results
+ * @returns {string}
+ */
 export function markdownReport(results) {
   const { sizes } = results
+  /** @typedef {'e2e' | 'node' | 'jq'} Part */
+  /** @type {(name: string, figure: (size: SizeFigures) => string) => string[]} */
   const row = (name, figure) => [name, ...sizes.map(figure)]
+  /** @type {(part: Part, key: keyof Figures) => (size: SizeFigures) => string} */
   const ms = (part, key) => size => formatSeconds(size[part]?.[key] ?? Number.NaN)
+  /** @type {(part: Part) => (size: SizeFigures) => string} */
   const rss = part => size => formatBytes(size[part]?.peakRssBytes ?? Number.NaN)
+  /** @type {(key: keyof ReturnType<typeof sizeFigures>) => (size: SizeFigures) => number} */
   const figure = key => size => sizeFigures(size)[key]
   const figuresTable = table(
     ['', ...sizes.map(size => `${formatCount(size.resources)} resources`)],

@@ -10,14 +10,38 @@ import { measureJqCounts, measureNodeParse } from './floors.mjs'
 import { median } from './measure.mjs'
 import { writeSyntheticPlan } from './plan-generator.mjs'
 
+/** @typedef {import('./measure.mjs').Measurement} Measurement */
+/** @typedef {import('./plan-generator.mjs').PlanCounts} PlanCounts */
+/** @typedef {import('./plan-generator.mjs').GeneratedPlan & { path: string }} BenchPlan */
+
+/**
+ * The median figures of one way of handling the plan.
+ * @typedef {object} Figures
+ * @property {number} wallMs
+ * @property {number} peakRssBytes NaN when not measured
+ */
+
+/**
+ * @typedef {object} SizeResult
+ * @property {number} resources
+ * @property {number} bytes
+ * @property {Figures | null} e2e the action end to end; null when no run succeeded
+ * @property {Figures | null} node
+ * @property {Figures | null} jq
+ * @property {string[]} problems
+ */
+
 const GENERATOR_FILE = fileURLToPath(new URL('./plan-generator.mjs', import.meta.url))
 /** Step outputs that must equal what the generator put in the plan. */
+/** @type {(keyof PlanCounts)[]} */
 const COUNTED_OUTPUTS = ['add', 'change', 'destroy', 'import', 'replace', 'move']
 
 /**
  * The plan of `resources` instances in `dir`, generated only when the generator changed since
  * the cached copy was written.
- * @returns {{ path: string, bytes: number, resources: number, counts: Record<string, number> }}
+ * @param {string} dir
+ * @param {number} resources
+ * @returns {BenchPlan}
  */
 export function ensurePlan(dir, resources) {
   const version = createHash('sha256')
@@ -39,13 +63,22 @@ export function ensurePlan(dir, resources) {
   return { path: planPath, ...generated }
 }
 
-/** Differences between the action's step outputs and the plan's true counts. */
+/**
+ * Differences between the action's step outputs and the plan's true counts.
+ * @param {Record<string, string>} outputs
+ * @param {PlanCounts} counts
+ * @returns {string[]}
+ */
 export function countMismatches(outputs, counts) {
   return COUNTED_OUTPUTS.filter(name => outputs[name] !== String(counts[name])).map(
     name => `${name}: action said ${JSON.stringify(outputs[name])}, plan has ${counts[name]}`
   )
 }
 
+/**
+ * @param {Measurement[]} samples
+ * @returns {Figures | null}
+ */
 function summarize(samples) {
   if (samples.length === 0) return null
   return {
@@ -57,15 +90,18 @@ function summarize(samples) {
 /**
  * Measures one plan `repeat` times. The action comments on a pull request of `github` (the
  * GitHub simulator), so rendering and publishing are part of the time.
- * @returns {Promise<{ resources: number, bytes: number, e2e: object | null, node: object | null,
- *   jq: object | null, problems: string[] }>}
+ * @param {{ entry: string, plan: BenchPlan, repeat: number, withJq: boolean, githubUrl?: string,
+ *   log: (line: string) => void }} options
+ * @returns {Promise<SizeResult>}
  */
 export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }) {
   const token = `bench-${randomBytes(12).toString('hex')}`
   // The JSON plan is ready on the first request: HCP Terraform's 204-then-retry right after a
   // plan finishes is the server's lag, not the action's cost, and would only add a poll interval.
   const tfc = await startTfcSimulator({ tokens: { [token]: 'admin' }, jsonOutputNotReadyPolls: 0 })
+  /** @type {{ e2e: Measurement[], node: Measurement[], jq: Measurement[] }} */
   const samples = { e2e: [], node: [], jq: [] }
+  /** @type {string[]} */
   const problems = []
   try {
     const run = tfc.addRun({
@@ -78,9 +114,9 @@ export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, 
       samples.node.push(await measureNodeParse(plan.path))
       if (withJq) {
         const jq = await measureJqCounts(plan.path)
-        const wrong = ['add', 'change', 'destroy'].filter(
-          name => jq.counts[name] !== plan.counts[name]
-        )
+        /** @type {(keyof typeof jq.counts)[]} */
+        const jqCounted = ['add', 'change', 'destroy']
+        const wrong = jqCounted.filter(name => jq.counts[name] !== plan.counts[name])
         if (wrong.length > 0) {
           problems.push(`${plan.resources} resources: jq counted ${JSON.stringify(jq.counts)}`)
         }
