@@ -185,14 +185,15 @@ describe('measureWaiting', () => {
       entry: STUB_ACTION,
       planPath: plan.path,
       runs: 2,
-      minDelayMs: 600,
-      maxDelayMs: 900,
+      // Long enough for several 100 ms polls even when the stand-in starts slowly on a busy machine.
+      minDelayMs: 1200,
+      maxDelayMs: 1500,
       windowMs: 300
     })
     expect(result.problems).toEqual([])
     expect(result.runs).toHaveLength(2)
     for (const run of result.runs) {
-      expect(run.delayMs).toBeGreaterThanOrEqual(600)
+      expect(run.delayMs).toBeGreaterThanOrEqual(1200)
       // The stand-in polls every 100 ms; the simulator answers the first json-output with 204.
       expect(run.noticedMs).toBeLessThan(500)
       expect(run.requestsWhileWaiting).toBeGreaterThan(2)
