@@ -1,4 +1,4 @@
-// Tests against real Terraform output in ../shared/terraform-corpus (or TERRAFORM_CORPUS).
+// Tests against real Terraform output in test/data/terraform-corpus (or TERRAFORM_CORPUS).
 import base from './jest.config.js'
 
 export default {
