@@ -7,6 +7,9 @@
 // inputs (action.yml's defaults plus the scenario's) and the runner variables the action reads.
 // To run against a real HCP Terraform instead, copy .env.example to .env, fill it in and run
 // `npx local-action . src/main.ts .env`.
+//
+// The exit code is local-action's, which stays 0 when the action fails the step: a failed step
+// shows as `::error::` lines and in the `failed-checks` output.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
