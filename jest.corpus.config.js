@@ -1,5 +1,5 @@
-// Tests against real Terraform output (the corpus; TERRAFORM_CORPUS names another copy). They run
-// the action's modules in-process, so they need no bundle.
+// Tests against real Terraform output in test/data/terraform-corpus (or TERRAFORM_CORPUS). They
+// run the action's modules in-process, so they need no bundle.
 import base from './jest.config.js'
 
 export default {

@@ -4,26 +4,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { startGitHubSimulator } from '../test/sim/github.mjs'
-import {
-  ACTION_ENTRY,
-  HEAD_SHA,
-  PR_NUMBER,
-  PROJECT_ROOT,
-  REPOSITORY,
-  runAction
-} from '../test/sim/runner.mjs'
-import { startTfcSimulator } from '../test/sim/tfc.mjs'
+import { ACTION_ENTRY, PR_NUMBER, REPOSITORY, runAction } from '../test/sim/runner.mjs'
+import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
-const EXAMPLE_PLAN = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-changes.json')
-const NO_CHANGES_PLAN = readFileSync(
-  path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-no-changes.json'),
-  'utf8'
-)
-const ERRORED_LOG = readFileSync(
-  path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e', 'plan-errored.log'),
-  'utf8'
-)
 const LONGEST_OUTPUT = 400
 
 const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel]
@@ -64,49 +47,6 @@ const userDir = process.env.INIT_CWD ?? process.cwd()
 const planFile = args.plan ? path.resolve(userDir, args.plan) : EXAMPLE_PLAN
 const planText = readPlan(planFile)
 
-/**
- * Each scenario seeds the simulator and returns the step's inputs.
- * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string) => Record<string, string>>}
- */
-const SCENARIOS = {
-  run(tfc, plan) {
-    const run = tfc.addRun(demoRun('networking-staging', plan))
-    return { 'run-id': run.id }
-  },
-  monorepo(tfc, plan) {
-    tfc.addRun(demoRun('app-frontend', plan))
-    tfc.addRun(demoRun('app-backend', NO_CHANGES_PLAN))
-    tfc.addRun({
-      ...demoRun('app-database', plan),
-      statuses: ['pending', 'running', 'errored'],
-      logText: ERRORED_LOG
-    })
-    return {
-      organization: 'acme',
-      workspace: 'app-*',
-      'comment-mode': 'combined',
-      'fail-on': 'errored'
-    }
-  },
-  sentinel(tfc, plan) {
-    const run = tfc.addRun(demoRun('networking-staging', plan))
-    return { 'run-id': run.id, 'sentinel-mocks': 'true' }
-  }
-}
-
-/** @param {string} workspace @param {string} planJson */
-function demoRun(workspace, planJson) {
-  return {
-    workspace,
-    organization: 'acme',
-    planJson,
-    statuses: ['pending', 'running', 'finished'],
-    commitSha: HEAD_SHA,
-    pullRequestNumber: PR_NUMBER,
-    repository: REPOSITORY
-  }
-}
-
 /** @param {string} dir @returns {string[]} */
 function listFiles(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -118,27 +58,21 @@ function listFiles(dir) {
     .sort()
 }
 
-const tfc = await startTfcSimulator()
-const github = await startGitHubSimulator({
-  repository: REPOSITORY,
-  pullRequests: [{ number: PR_NUMBER, headSha: HEAD_SHA }]
+const simulation = await startScenario({ scenario: args.scenario, planText }).catch(error => {
+  console.error(`${error.message}\n\n${USAGE}`)
+  process.exit(2)
 })
+const { tfc, github } = simulation
 let exitCode = 1
 try {
-  const scenario = SCENARIOS[args.scenario ?? 'run']
-  if (!scenario)
-    throw new Error(`Unknown --scenario ${args.scenario}: use run, monorepo or sentinel`)
-  const inputs = scenario(tfc, planText)
   console.log(`JSON plan: ${path.relative(userDir, planFile)}`)
   console.log(`HCP Terraform simulator: ${tfc.url}; GitHub simulator: ${github.url}\n`)
 
   const step = await runAction({
     inputs: {
-      hostname: tfc.url,
-      token: tfc.tokens.admin ?? '',
       'poll-interval': '1s',
       'wait-timeout': '2m',
-      ...inputs
+      ...simulation.inputs
     },
     githubApiUrl: github.url
   })
@@ -161,7 +95,7 @@ try {
   if (annotations.length > 0) section('Annotations', annotations.join('\n'))
   console.log(`\nExit code ${exitCode}. Files the step wrote are in ${step.workDir}`)
 } finally {
-  await Promise.all([tfc.close(), github.close()])
+  await simulation.close()
 }
 process.exit(exitCode)
 

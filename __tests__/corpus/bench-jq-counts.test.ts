@@ -3,13 +3,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { measureJqCounts } from '../../scripts/bench/floors.mjs'
 import { commandExists } from '../../scripts/bench/measure.mjs'
+import { CORPUS } from './plan-corpus.js'
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CORPUS =
-  process.env.TERRAFORM_CORPUS ?? path.resolve(PROJECT_ROOT, '../shared/terraform-corpus')
 const EQUIVALENCE = path.join(CORPUS, 'equivalence')
 const cases = readdirSync(EQUIVALENCE).sort()
 

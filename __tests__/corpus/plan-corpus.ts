@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url'
 import type { ResourceAction } from '../../src/plan/model.js'
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** The in-repo copy (test/data/terraform-corpus), or another copy named by TERRAFORM_CORPUS. */
 export const CORPUS =
-  process.env.TERRAFORM_CORPUS ?? path.resolve(PROJECT_ROOT, '../shared/terraform-corpus')
+  process.env.TERRAFORM_CORPUS ?? path.join(PROJECT_ROOT, 'test', 'data', 'terraform-corpus')
 
 export interface EquivalenceCase {
   name: string

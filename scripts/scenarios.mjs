@@ -1,0 +1,106 @@
+// Simulated pull requests for `npm run demo`, `npm run simulators` and `npm run local-action`:
+// starts the in-repo HCP Terraform and GitHub simulators on loopback, seeds one scenario and
+// returns the inputs that point the action at it.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { startGitHubSimulator } from '../test/sim/github.mjs'
+import { HEAD_SHA, PR_NUMBER, PROJECT_ROOT, REPOSITORY } from '../test/sim/runner.mjs'
+import { startTfcSimulator } from '../test/sim/tfc.mjs'
+
+const FIXTURES = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'e2e')
+export const EXAMPLE_PLAN = path.join(FIXTURES, 'plan-changes.json')
+const NO_CHANGES_PLAN = readFileSync(path.join(FIXTURES, 'plan-no-changes.json'), 'utf8')
+const ERRORED_LOG = readFileSync(path.join(FIXTURES, 'plan-errored.log'), 'utf8')
+
+/**
+ * Each scenario seeds the simulator and returns the step's inputs.
+ * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string) => Record<string, string>>}
+ */
+const SCENARIOS = {
+  run(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id }
+  },
+  monorepo(tfc, plan) {
+    tfc.addRun(demoRun('app-frontend', plan))
+    tfc.addRun(demoRun('app-backend', NO_CHANGES_PLAN))
+    tfc.addRun({
+      ...demoRun('app-database', plan),
+      statuses: ['pending', 'running', 'errored'],
+      logText: ERRORED_LOG
+    })
+    return {
+      organization: 'acme',
+      workspace: 'app-*',
+      'comment-mode': 'combined',
+      'fail-on': 'errored'
+    }
+  },
+  sentinel(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id, 'sentinel-mocks': 'true' }
+  }
+}
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS)
+
+/** @param {string} workspace @param {string} planJson */
+function demoRun(workspace, planJson) {
+  return {
+    workspace,
+    organization: 'acme',
+    planJson,
+    statuses: ['pending', 'running', 'finished'],
+    commitSha: HEAD_SHA,
+    pullRequestNumber: PR_NUMBER,
+    repository: REPOSITORY
+  }
+}
+
+/**
+ * @typedef {object} SimulatedPullRequest
+ * @property {import('../test/sim/tfc.mjs').TfcSimulator} tfc
+ * @property {import('../test/sim/github.mjs').GitHubSimulator} github
+ * @property {Record<string, string>} inputs the step's `with:` for this scenario
+ * @property {import('../test/sim/tfc.mjs').SimRun[]} runs the runs seeded, in order
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * @param {{ scenario?: string, planText?: string }} [options]
+ * @returns {Promise<SimulatedPullRequest>}
+ */
+export async function startScenario(options = {}) {
+  const { scenario = 'run', planText = readFileSync(EXAMPLE_PLAN, 'utf8') } = options
+  const seed = SCENARIOS[scenario]
+  if (!seed) {
+    throw new Error(`Unknown scenario "${scenario}": use ${SCENARIO_NAMES.join(', ')}`)
+  }
+  const tfc = await startTfcSimulator()
+  const github = await startGitHubSimulator({
+    repository: REPOSITORY,
+    pullRequests: [{ number: PR_NUMBER, headSha: HEAD_SHA }]
+  })
+  /** @type {import('../test/sim/tfc.mjs').SimRun[]} */
+  const runs = []
+  const recording = Object.create(tfc)
+  recording.addRun = (/** @type {import('../test/sim/tfc.mjs').RunSpec} */ spec) => {
+    const run = tfc.addRun(spec)
+    runs.push(run)
+    return run
+  }
+  const inputs = {
+    hostname: tfc.url,
+    token: tfc.tokens.admin ?? '',
+    ...seed(recording, planText)
+  }
+  return {
+    tfc,
+    github,
+    inputs,
+    runs,
+    close: async () => {
+      await Promise.all([tfc.close(), github.close()])
+    }
+  }
+}
