@@ -26,7 +26,8 @@ export async function publish(
   const base: Omit<RenderOptions, 'maxLength'> = {
     details: settings.details,
     label: settings.commentLabel || undefined,
-    summaryUrl: runLink
+    summaryUrl: runLink,
+    commit: plannedCommit(settings)
   }
 
   if (wantsComment(settings)) {
@@ -66,8 +67,8 @@ async function publishComments(
     const marker = commentMarker(key, settings.commentLabel)
     const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
     const outcome = await postComment(github, settings, marker, body, group)
-    // A refusal (no permission) applies to every comment on this pull request.
-    if (outcome === 'refused') return
+    // A refusal (no permission) or a newer head applies to every comment on this pull request.
+    if (outcome === 'stop') return
     if (outcome) for (const result of group) result.comment = outcome
   }
 }
@@ -78,7 +79,7 @@ async function postComment(
   marker: string,
   body: string,
   group: WorkspaceResult[]
-): Promise<{ id: number; url: string } | 'refused' | undefined> {
+): Promise<{ id: number; url: string } | 'stop' | undefined> {
   const outcome = await publishComment(github, {
     owner: settings.repository.owner,
     repo: settings.repository.repo,
@@ -86,18 +87,30 @@ async function postComment(
     marker,
     body,
     policy: settings.comment as Exclude<Settings['comment'], 'off'>,
-    hasChanges: group.some(result => result.model.hasChanges)
+    hasChanges: group.some(result => result.model.hasChanges),
+    commitSha: settings.commitSha
   })
-  if (outcome.action === 'refused') {
+  if ('warning' in outcome) {
     core.warning(outcome.warning)
-    return 'refused'
+    return 'stop'
   }
+  for (const warning of outcome.warnings ?? []) core.warning(warning)
   if (outcome.action === 'skipped') {
     core.info(`No comment written: ${outcome.reason ?? 'nothing to say'}`)
     return undefined
   }
   core.info(`Comment ${outcome.action}: ${outcome.url}`)
   return outcome.id !== undefined && outcome.url ? { id: outcome.id, url: outcome.url } : undefined
+}
+
+/** The commit the plan is for, linked on the GitHub server. */
+function plannedCommit(settings: Settings): RenderOptions['commit'] {
+  const { owner, repo } = settings.repository
+  if (!settings.commitSha || !owner) return undefined
+  return {
+    sha: settings.commitSha,
+    url: `${settings.githubServerUrl}/${owner}/${repo}/commit/${settings.commitSha}`
+  }
 }
 
 /** Sticky comments are per workspace, so re-runs of the same workspace edit the same comment. */
