@@ -134,6 +134,38 @@ describe('a job of an older commit', () => {
   })
 })
 
+describe('a job that is not started by the pull request', () => {
+  const world = useWorld()
+
+  it('takes its commit from the run’s VCS ingress and steps aside when that is not the head', async () => {
+    const dispatched = (commitSha: string) =>
+      world().run(
+        {
+          'run-id': world().tfc.addRun({
+            workspace: 'network',
+            organization: 'acme',
+            planJson: fixture('plan-changes.json'),
+            commitSha
+          }).id,
+          'pr-number': String(PR_NUMBER)
+        },
+        { eventName: 'workflow_dispatch' }
+      )
+
+    const current = await dispatched(HEAD_SHA)
+    const outdated = await dispatched(OLD_SHA)
+
+    expect([current.code, outdated.code]).toEqual([0, 0])
+    const comments = world().prComments()
+    expect(comments).toHaveLength(1)
+    expect(plainText(comments[0].body)).toContain(commitLink(HEAD_SHA))
+    expect(outdated.annotations.warnings).toContain(
+      "the plan for 0123abc is outdated: the pull request's head is now 7a6c1f0; " +
+        'its comment was left as it is'
+    )
+  })
+})
+
 describe('each kind of token finds its own comment', () => {
   const world = useWorld(
     {},
