@@ -380,4 +380,17 @@ describe('publishComment', () => {
     ])
     expect(target.requests.filter(r => r.method === 'POST' && r.status === 201)).toHaveLength(3)
   })
+
+  it('asks GHES who it is at /api/graphql when the REST root is /api/v3', async () => {
+    const target = await start({
+      pathPrefix: '/api/v3',
+      tokens: { ghs_app: { user: 'plans[bot]' } }
+    })
+    const ours = target.addComment(1, `${MARKER}\nold`, 'plans[bot]')
+    const outcome = await publish(target, {}, 'ghs_app')
+    expect(outcome).toMatchObject({ action: 'updated', id: ours.id })
+    expect(target.requests.filter(r => r.method === 'POST').map(r => r.path)).toEqual([
+      '/api/graphql'
+    ])
+  })
 })
