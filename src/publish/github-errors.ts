@@ -9,23 +9,23 @@ export function statusOf(error: unknown): number | undefined {
 /** GitHub's own words: the `message`, with a validation error's details when it has them. */
 export function githubMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | null)?.response?.data as
-    { message?: unknown; errors?: Array<{ message?: unknown }> } | undefined
-  const details = (data?.errors ?? [])
-    .map(detail => detail.message)
-    .filter((detail): detail is string => typeof detail === 'string')
+    { message?: unknown; errors?: unknown } | undefined
+  const details = messagesOf(data?.errors)
   if (typeof data?.message === 'string') {
     return details.length > 0 ? `${data.message}: ${details.join('; ')}` : data.message
   }
-  if (details.length > 0) return details.join('; ')
-  // A GraphQL answer's own errors (GraphqlResponseError).
-  const graphqlErrors = ((error as { errors?: unknown } | null)?.errors ?? []) as Array<{
-    message?: unknown
-  }>
-  const graphqlDetails = Array.isArray(graphqlErrors)
-    ? graphqlErrors.map(detail => detail.message).filter(m => typeof m === 'string')
-    : []
-  if (graphqlDetails.length > 0) return graphqlDetails.join('; ')
+  // Else the details alone, or a GraphQL answer's own errors (GraphqlResponseError).
+  const errors =
+    details.length > 0 ? details : messagesOf((error as { errors?: unknown } | null)?.errors)
+  if (errors.length > 0) return errors.join('; ')
   return error instanceof Error ? error.message : String(error)
+}
+
+function messagesOf(list: unknown): string[] {
+  if (!Array.isArray(list)) return []
+  return list
+    .map(item => (item as { message?: unknown } | null)?.message)
+    .filter((message): message is string => typeof message === 'string')
 }
 
 export function isRateLimit(error: unknown): boolean {
