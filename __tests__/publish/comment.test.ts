@@ -393,4 +393,22 @@ describe('publishComment', () => {
       '/api/graphql'
     ])
   })
+
+  it('takes a 404 on deleting a duplicate as a sibling job having deleted it first', async () => {
+    const target = await start()
+    const oldest = target.addComment(1, `${MARKER}\nfirst`, GITHUB_ACTIONS_BOT)
+    const duplicate = target.addComment(1, `${MARKER}\nsecond`, GITHUB_ACTIONS_BOT)
+    target.faults.push({
+      match: r => {
+        if (r.method !== 'DELETE') return false
+        target.comments.splice(target.comments.indexOf(duplicate), 1)
+        return true
+      },
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    const outcome = await publish(target, { body: `${MARKER}\nthird` })
+    expect(outcome).toMatchObject({ action: 'updated', id: oldest.id })
+    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\nthird`])
+  })
 })
