@@ -17,26 +17,6 @@ import { runCommit } from './tfc/commit-runs.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
 
-/**
- * The commit of a VCS-driven run, for the comment, when neither commit-sha nor the event says
- * which commit the job plans (e.g. workflow_dispatch with pr-number). Best effort: one request.
- */
-async function ingressCommit(
-  client: TfcClient,
-  snapshot: RunSnapshot | PlanSnapshot,
-  settings: Settings
-): Promise<string | undefined> {
-  const commenting = settings.comment !== 'off' && settings.prNumber !== undefined
-  if (settings.commitSha || !commenting || !('configurationVersionId' in snapshot)) return undefined
-  if (!snapshot.configurationVersionId) return undefined
-  try {
-    return (await runCommit(client, snapshot.configurationVersionId))?.toLowerCase()
-  } catch (error) {
-    core.debug(`The run's commit could not be read: ${(error as Error).message}`)
-    return undefined
-  }
-}
-
 export async function inspectTarget(
   client: TfcClient,
   target: InspectTarget,
@@ -98,6 +78,27 @@ export async function inspectTarget(
     await addSentinelMocks(client, result, settings)
   }
   return result
+}
+
+/**
+ * The commit of a VCS-driven run, for the comment, when neither commit-sha nor the event says
+ * which commit the job plans (e.g. workflow_dispatch with pr-number). Best effort: one request.
+ */
+async function ingressCommit(
+  client: TfcClient,
+  snapshot: RunSnapshot | PlanSnapshot,
+  settings: Settings
+): Promise<string | undefined> {
+  const commenting = settings.comment !== 'off' && settings.prNumber !== undefined
+  const configVersionId =
+    'configurationVersionId' in snapshot ? snapshot.configurationVersionId : undefined
+  if (settings.commitSha || !commenting || !configVersionId) return undefined
+  try {
+    return (await runCommit(client, configVersionId))?.toLowerCase()
+  } catch (error) {
+    core.debug(`The run's commit could not be read: ${(error as Error).message}`)
+    return undefined
+  }
 }
 
 async function readPlanDetails(

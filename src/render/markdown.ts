@@ -249,7 +249,6 @@ export function alert(kind: AlertKind, safeMarkdown: string): string {
   return [`> [!${kind}]`, ...lines].join('\n')
 }
 
-/** A heading; levels beyond 6 stay at 6. */
 /** A commit as people write it: its first 7 hex digits. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 7)
@@ -260,6 +259,7 @@ export function commitLink(commit: { sha: string; url: string }): string {
   return `${escapeText('commit')} ${link(codeSpan(shortSha(commit.sha)), commit.url)}`
 }
 
+/** A heading; levels beyond 6 stay at 6. */
 export function heading(level: number, safeInline: string): string {
   const hashes = '#'.repeat(Math.min(6, Math.max(1, level)))
   return `${hashes} ${safeInline.replace(/\r\n|[\r\n]/g, ' ')}`
