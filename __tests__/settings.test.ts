@@ -77,6 +77,8 @@ describe('getSettings defaults', () => {
       pollIntervalMs: 3000,
       githubToken: '',
       githubApiUrl: 'https://api.github.com',
+      githubServerUrl: 'https://github.com',
+      commitSha: undefined,
       repository: { owner: '', repo: '' },
       comment: 'update',
       commentMode: 'per-workspace',
@@ -344,6 +346,54 @@ describe('workspace target', () => {
     const error = problemsOf({ ...workspaceInputs, comment: 'off' }, vars)
     expect(error.message).toContain('GITHUB_EVENT_PATH')
     expect(error.message).toContain('`commit-sha`')
+  })
+})
+
+describe('the commit the plan is for (named in the comment)', () => {
+  const commenting = { 'github-token': 'ghs_x' }
+  const prEvent = (name: string) => ({
+    GITHUB_REPOSITORY: 'octo/infra',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventFile(name, { pull_request: { number: 7, head: { sha: HEAD_SHA } } }),
+    GITHUB_SHA: MERGE_SHA
+  })
+
+  it('is the pull request head of the event, not the merge commit, with run-id', () => {
+    expect(settingsOf(commenting, prEvent('planned-pr')).commitSha).toBe(HEAD_SHA)
+  })
+
+  it('is commit-sha when given, in lower case', () => {
+    const settings = settingsOf(
+      { ...commenting, 'commit-sha': MERGE_SHA.toUpperCase() },
+      prEvent('planned-given')
+    )
+    expect(settings.commitSha).toBe(MERGE_SHA)
+  })
+
+  it('is unknown outside pull request events without commit-sha (GITHUB_SHA may be a branch)', () => {
+    const vars = {
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_SHA: MERGE_SHA,
+      GITHUB_REPOSITORY: 'octo/infra'
+    }
+    expect(settingsOf({ ...commenting, 'pr-number': '7' }, vars).commitSha).toBeUndefined()
+  })
+
+  it('rejects a commit-sha that is not 40 hex digits once, also with run-id', () => {
+    expect(problemsOf({ 'commit-sha': 'abc123' }).problems).toEqual([
+      expect.stringContaining('Input `commit-sha` is "abc123"')
+    ])
+    const discover = { 'run-id': '', workspace: 'app-prod', organization: 'my-org' }
+    expect(
+      problemsOf({ ...discover, 'commit-sha': 'abc123' }).problems.filter(p =>
+        p.includes('commit-sha')
+      )
+    ).toHaveLength(1)
+  })
+
+  it('reads the GitHub server for commit links from GITHUB_SERVER_URL', () => {
+    const settings = settingsOf({}, { GITHUB_SERVER_URL: 'https://ghes.example.com/' })
+    expect(settings.githubServerUrl).toBe('https://ghes.example.com')
   })
 })
 

@@ -13,6 +13,7 @@ import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates.js'
+import { runCommit } from './tfc/commit-runs.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
 
@@ -71,11 +72,33 @@ export async function inspectTarget(
   }
 
   result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect)
+  result.commitSha = await ingressCommit(client, snapshot, settings)
 
   if (settings.sentinelMocks !== 'off') {
     await addSentinelMocks(client, result, settings)
   }
   return result
+}
+
+/**
+ * The commit of a VCS-driven run, for the comment, when neither commit-sha nor the event says
+ * which commit the job plans (e.g. workflow_dispatch with pr-number). Best effort: one request.
+ */
+async function ingressCommit(
+  client: TfcClient,
+  snapshot: RunSnapshot | PlanSnapshot,
+  settings: Settings
+): Promise<string | undefined> {
+  const commenting = settings.comment !== 'off' && settings.prNumber !== undefined
+  const configVersionId =
+    'configurationVersionId' in snapshot ? snapshot.configurationVersionId : undefined
+  if (settings.commitSha || !commenting || !configVersionId) return undefined
+  try {
+    return (await runCommit(client, configVersionId))?.toLowerCase()
+  } catch (error) {
+    core.debug(`The run's commit could not be read: ${(error as Error).message}`)
+    return undefined
+  }
 }
 
 async function readPlanDetails(

@@ -67,4 +67,6 @@ export interface WorkspaceResult {
   /** A non-fatal problem worth showing (e.g. the Sentinel export failed). */
   warnings: string[]
   comment?: { id: number; url: string }
+  /** The run's VCS commit, read when the job itself does not know which commit it plans. */
+  commitSha?: string
 }

@@ -26,6 +26,13 @@ export interface Settings {
   pollIntervalMs: number
   githubToken: string
   githubApiUrl: string
+  /** Web origin of GitHub, e.g. `https://github.com` (GITHUB_SERVER_URL): where commits are linked. */
+  githubServerUrl: string
+  /**
+   * The commit the plan is for (commit-sha, else the pull request's head in the event): the
+   * comment names it, and is left alone once the pull request's head has moved past it.
+   */
+  commitSha?: string
   /** `owner/repo` from GITHUB_REPOSITORY. */
   repository: { owner: string; repo: string }
   comment: CommentPolicy
@@ -54,6 +61,7 @@ export class InputError extends Error {
 
 const DEFAULT_HOSTNAME = 'app.terraform.io'
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
+const DEFAULT_GITHUB_SERVER_URL = 'https://github.com'
 /** GitHub stops a job after 6 hours: waiting longer than that cannot help. */
 const MAX_WAIT_MS = 6 * 3_600_000
 const MIN_POLL_MS = 1000
@@ -166,6 +174,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     pollIntervalMs,
     githubToken: githubToken?.value ?? '',
     githubApiUrl: (env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
+    githubServerUrl: (env.GITHUB_SERVER_URL?.trim() || DEFAULT_GITHUB_SERVER_URL).replace(
+      /\/+$/,
+      ''
+    ),
+    commitSha: parsePlannedCommit(env, event, target, report),
     repository,
     comment,
     commentMode,
@@ -317,6 +330,8 @@ const TARGET_LISTS = {
 type TargetInput = keyof typeof TARGET_LISTS
 const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/
 const COMMIT_SHA = /^[0-9a-f]{40}$/i
+const COMMIT_SHA_ADVICE =
+  'use a full 40-character commit SHA, e.g. commit-sha: ${{ github.event.pull_request.head.sha }}'
 
 function parseTarget(env: NodeJS.ProcessEnv, event: LazyEvent, report: Report): RunTarget {
   const names = Object.keys(TARGET_LISTS) as TargetInput[]
@@ -391,18 +406,46 @@ function parseOrganization(env: NodeJS.ProcessEnv, report: Report): string {
 
 /** The PR's head commit: HCP Terraform plans it, while GITHUB_SHA is GitHub's merge commit there. */
 function parseCommitSha(env: NodeJS.ProcessEnv, event: LazyEvent, report: Report): string {
-  const advice =
-    'use a full 40-character commit SHA, e.g. commit-sha: ${{ github.event.pull_request.head.sha }}'
   const given = readInput(env, 'commit-sha')
   const source: Sourced | undefined = given
     ? { value: given, label: 'Input `commit-sha`' }
     : defaultCommitSha(env, event, report)
   if (!source) {
-    report(`Input \`commit-sha\` is missing: it is needed with \`workspace\`; ${advice}.`)
+    report(
+      `Input \`commit-sha\` is missing: it is needed with \`workspace\`; ${COMMIT_SHA_ADVICE}.`
+    )
     return ''
   }
-  if (!COMMIT_SHA.test(source.value)) report(badValue(source.label, source.value, advice))
+  if (!COMMIT_SHA.test(source.value)) {
+    report(badValue(source.label, source.value, COMMIT_SHA_ADVICE))
+  }
   return source.value.toLowerCase()
+}
+
+/**
+ * The commit the plan is for, when the job knows it: commit-sha, else the pull request's head in
+ * the event. (GITHUB_SHA is not: on pull requests it is GitHub's merge commit, elsewhere a branch.)
+ */
+function parsePlannedCommit(
+  env: NodeJS.ProcessEnv,
+  event: LazyEvent,
+  target: RunTarget,
+  report: Report
+): string | undefined {
+  const given = readInput(env, 'commit-sha')
+  if (given) {
+    // With `workspace`, parseCommitSha has checked it already.
+    const valid = COMMIT_SHA.test(given)
+    if (!valid && target.kind !== 'discover') {
+      report(badValue('Input `commit-sha`', given, COMMIT_SHA_ADVICE))
+    }
+    return valid ? given.toLowerCase() : undefined
+  }
+  if (!isPullRequestEvent(env)) return undefined
+  const loaded = event()
+  const head =
+    'payload' in loaded ? field(loaded.payload, 'pull_request', 'head', 'sha') : undefined
+  return typeof head === 'string' && COMMIT_SHA.test(head) ? head.toLowerCase() : undefined
 }
 
 function defaultCommitSha(

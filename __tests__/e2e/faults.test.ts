@@ -578,7 +578,10 @@ const gitHubRows: Row[] = [
       exit: 1,
       outputs: FINISHED_WITH_CHANGES,
       comments: 0,
-      message: ['Commenting on pull request #7 failed: GitHub API request failed: 500'],
+      message: [
+        'Commenting on pull request #7 failed: GitHub API request failed:',
+        'GET /repos/octo/infra/issues/7/comments answered 500'
+      ],
       withinMs: 30_000
     },
     promise: 'outputs and job summary still written',
@@ -607,7 +610,10 @@ const gitHubRows: Row[] = [
       exit: 1,
       outputs: FINISHED_WITH_CHANGES,
       comments: 0,
-      message: ['Commenting on pull request #7 failed: GitHub API request failed: 429']
+      message: [
+        'Commenting on pull request #7 failed: GitHub API request failed:',
+        'GET /repos/octo/infra/issues/7/comments answered 429'
+      ]
     },
     promise: 'not retried; outputs and summary still written',
     githubFaults: () => [

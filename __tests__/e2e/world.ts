@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, expect } from '@jest/globals'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGitHubSimulator } from '../../test/sim/github.mjs'
-import type { GitHubSimulator } from '../../test/sim/github.mjs'
+import type { GitHubSimulator, SimOptions as GitHubOptions } from '../../test/sim/github.mjs'
 import { HEAD_SHA, PR_NUMBER, REPOSITORY } from '../../test/sim/runner.mjs'
 import { startTfcSimulator } from '../../test/sim/tfc.mjs'
 import type { SimulatorOptions, TfcSimulator } from '../../test/sim/tfc.mjs'
@@ -42,11 +42,15 @@ export interface World {
  * JSON plans are ready as soon as the plan finishes unless a test asks for HCP Terraform's
  * 204-right-after-finishing: each 204 costs the action a poll interval, and the suite stays fast.
  */
-export async function startWorld(options: SimulatorOptions = {}): Promise<World> {
+export async function startWorld(
+  options: SimulatorOptions = {},
+  githubOptions: GitHubOptions = {}
+): Promise<World> {
   const tfc = await startTfcSimulator({ jsonOutputNotReadyPolls: 0, ...options })
   const github = await startGitHubSimulator({
     repository: REPOSITORY,
-    pullRequests: [{ number: PR_NUMBER, headSha: HEAD_SHA }]
+    pullRequests: [{ number: PR_NUMBER, headSha: HEAD_SHA }],
+    ...githubOptions
   })
   const runs: RunResult[] = []
   return {
@@ -80,10 +84,13 @@ export async function startWorld(options: SimulatorOptions = {}): Promise<World>
  * Registers a fresh world per test, the leak checks after each test, and the clean-up of step
  * folders after the file. Returns a getter for the current world.
  */
-export function useWorld(options: SimulatorOptions = {}): () => World {
+export function useWorld(
+  options: SimulatorOptions = {},
+  githubOptions: GitHubOptions = {}
+): () => World {
   let current: World | undefined
   beforeEach(async () => {
-    current = await startWorld(options)
+    current = await startWorld(options, githubOptions)
   })
   afterEach(async () => {
     const world = current

@@ -18,7 +18,6 @@ afterEach(async () => {
   if (!target) return
   // Closed before asserting, so that a failure here cannot leave the server running.
   await target.close()
-  expect(target.requests.filter(r => r.method === 'DELETE')).toEqual([])
   expect(target.foreignWrites()).toEqual([])
 })
 
@@ -45,8 +44,14 @@ function publish(
   })
 }
 
+/** REST writes (GraphQL queries are POSTs too, but only minimizeComment writes: see hidden()). */
 const writes = (target: GitHubSimulator) =>
-  target.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.status}`)
+  target.requests
+    .filter(r => r.method !== 'GET' && !r.path.endsWith('/graphql'))
+    .map(r => `${r.method} ${r.status}`)
+
+/** The simulator's head of pull request #1. */
+const HEAD = (1).toString(16) + 'c0ffee'.padEnd(39, '0')
 
 describe('publishComment', () => {
   it('creates the sticky comment, then edits it in place on a re-run', async () => {
@@ -84,13 +89,15 @@ describe('publishComment', () => {
     expect(listing.map(r => r.query)).toEqual([{ per_page: '100' }, { per_page: '100', page: '2' }])
   })
 
-  it('edits the newest of several of its own comments', async () => {
+  it('keeps the oldest of several of its own comments and deletes the others', async () => {
     const target = await start()
     const older = target.addComment(1, `${MARKER}\nfirst`, GITHUB_ACTIONS_BOT)
-    const newer = target.addComment(1, `${MARKER}\nsecond`, GITHUB_ACTIONS_BOT)
+    target.addComment(1, `${MARKER}\nsecond`, GITHUB_ACTIONS_BOT)
+    const someoneElses = target.addComment(1, `${MARKER}\nquoted by a person`, 'alice')
     const outcome = await publish(target, { body: `${MARKER}\nthird` })
-    expect(outcome).toMatchObject({ action: 'updated', id: newer.id })
-    expect(older.body).toBe(`${MARKER}\nfirst`)
+    expect(outcome).toMatchObject({ action: 'updated', id: older.id })
+    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\nthird`, someoneElses.body])
+    expect(writes(target)).toEqual(['PATCH 200', 'DELETE 204'])
   })
 
   it('leaves alone comments that quote the marker or were written by someone else', async () => {
@@ -132,7 +139,41 @@ describe('publishComment', () => {
 
     expect(outcome).toMatchObject({ action: 'updated', id: alices.id })
     expect(botComment.body).toBe(`${MARKER}\nby the bot`)
-    expect(target.requests.some(r => r.path === '/user')).toBe(true)
+  })
+
+  it('with a GitHub App installation token, edits its own comment (GET /user is refused)', async () => {
+    const target = await start({ tokens: { ghs_app: { user: 'plan-bot[bot]' } } })
+    const first = await publish(target, { body: `${MARKER}\nrun 1` }, 'ghs_app')
+    const second = await publish(target, { body: `${MARKER}\nrun 2` }, 'ghs_app')
+    expect(target.comments).toHaveLength(1)
+    expect(target.comments[0].user.login).toBe('plan-bot[bot]')
+    const { id, html_url: url } = target.comments[0]
+    expect([first, second]).toEqual([
+      { action: 'created', id, url },
+      { action: 'updated', id, url }
+    ])
+    expect(writes(target)).toEqual(['POST 201', 'PATCH 200'])
+  })
+
+  it('falls back to GET /user when GraphQL cannot say who it is', async () => {
+    const target = await start({ tokens: { ghp_alice: { user: 'alice' } } })
+    target.addComment(1, `${MARKER}\nby alice`, 'alice')
+    target.faults.push({ match: r => r.path === '/graphql', status: 404, times: 5 })
+    const outcome = await publish(target, {}, 'ghp_alice')
+    expect(outcome.action).toBe('updated')
+    expect(target.requests.filter(r => r.path === '/user').map(r => r.status)).toEqual([200])
+    expect(target.comments).toHaveLength(1)
+  })
+
+  it('when nothing says who it is, learns it from the comment it creates and converges', async () => {
+    const target = await start()
+    const ours = target.addComment(1, `${MARKER}\nold`, GITHUB_ACTIONS_BOT)
+    const notFound = { status: 404, times: 5, body: { message: 'Not Found' } }
+    target.faults.push({ ...notFound, match: r => r.path === '/graphql' })
+    target.faults.push({ ...notFound, match: r => r.path === '/user' })
+    const outcome = await publish(target, { body: `${MARKER}\nnew` })
+    expect(outcome).toMatchObject({ action: 'updated', id: ours.id })
+    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\nnew`])
   })
 
   it('does not ask who it is when no comment carries the marker', async () => {
@@ -141,17 +182,47 @@ describe('publishComment', () => {
     await publish(target)
     expect(target.requests.map(r => `${r.method} ${r.path}`)).toEqual([
       'GET /repos/octo-org/infra/issues/1/comments',
-      'POST /repos/octo-org/infra/issues/1/comments'
+      'POST /repos/octo-org/infra/issues/1/comments',
+      // Overlapping jobs may have created one too.
+      'GET /repos/octo-org/infra/issues/1/comments'
     ])
   })
 
-  it('policy new adds a second comment without touching the first', async () => {
+  it('policy new adds a second comment and hides its own earlier one as outdated', async () => {
     const target = await start()
     const earlier = target.addComment(1, `${MARKER}\nearlier`, GITHUB_ACTIONS_BOT)
+    const someoneElses = target.addComment(1, `${MARKER}\nby alice`, 'alice')
     const outcome = await publish(target, { policy: 'new', body: `${MARKER}\nlater` })
-    expect(outcome.action).toBe('created')
-    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\nearlier`, `${MARKER}\nlater`])
+    expect(outcome).toMatchObject({ action: 'created', warnings: [] })
+    expect(target.comments.map(c => c.body)).toEqual([
+      `${MARKER}\nearlier`,
+      `${MARKER}\nby alice`,
+      `${MARKER}\nlater`
+    ])
     expect(earlier.updated_at).toBe(earlier.created_at)
+    expect(target.comments.map(c => target.minimizedAs(c.id))).toEqual([
+      'OUTDATED',
+      undefined,
+      undefined
+    ])
+    expect(someoneElses.body).toBe(`${MARKER}\nby alice`)
+  })
+
+  it('policy new warns, and still succeeds, when an earlier comment cannot be hidden', async () => {
+    const target = await start()
+    target.addComment(1, `${MARKER}\nearlier`, GITHUB_ACTIONS_BOT)
+    target.faults.push({
+      match: r => r.path === '/graphql',
+      status: 200,
+      body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'not allowed' }] }
+    })
+    const outcome = await publish(target, { policy: 'new' })
+    expect(outcome.action).toBe('created')
+    const warnings = (outcome as { warnings: string[] }).warnings
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      /was not hidden as outdated: GraphQL minimizeComment failed: not allowed$/
+    )
   })
 
   it('policy changes-only writes nothing for a plan without changes', async () => {
@@ -230,15 +301,20 @@ describe('publishComment', () => {
   it('throws when the token is rejected', async () => {
     const target = await start({ tokens: { ghs_other: {} } })
     await expect(publish(target)).rejects.toThrow(
-      'GitHub rejected github-token (401 Bad credentials)'
+      'GitHub rejected github-token: GET /repos/octo-org/infra/issues/1/comments answered 401 "Bad credentials".'
     )
   })
 
   it('creates a fresh comment when its comment vanished between listing and editing', async () => {
     const target = await start()
     const ours = target.addComment(1, `${MARKER}\nold`, GITHUB_ACTIONS_BOT)
+    // Somebody deletes the comment just before the edit arrives.
     target.faults.push({
-      match: r => r.method === 'PATCH',
+      match: r => {
+        if (r.method !== 'PATCH') return false
+        target.comments.splice(target.comments.indexOf(ours), 1)
+        return true
+      },
       status: 404,
       body: { message: 'Not Found' }
     })
@@ -247,10 +323,92 @@ describe('publishComment', () => {
     expect((outcome as { id: number }).id).not.toBe(ours.id)
   })
 
+  it('says what was asked when a request other than the comment list answers 404', async () => {
+    const target = await start()
+    target.faults.push({
+      match: r => r.path.includes('/pulls/'),
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    const failure = publish(target, { commitSha: HEAD })
+    await expect(failure).rejects.toThrow(
+      'GitHub API request failed: GET /repos/octo-org/infra/pulls/1 answered 404 "Not Found"'
+    )
+    await expect(failure).rejects.not.toThrow(/was not found/)
+  })
+
   it('throws a clear error when GitHub keeps failing', async () => {
     const target = await start()
     target.faults.push({ status: 500, times: 100, body: { message: 'Server Error' } })
-    await expect(publish(target)).rejects.toThrow('GitHub API request failed: 500 Server Error')
+    await expect(publish(target)).rejects.toThrow(
+      'GitHub API request failed: GET /repos/octo-org/infra/issues/1/comments answered 500 "Server Error"'
+    )
     expect(target.requests).toHaveLength(4)
+  })
+
+  it('writes while its commit is the head, and steps aside once the head has moved', async () => {
+    const target = await start()
+    const current = await publish(target, { commitSha: HEAD, body: `${MARKER}\ncurrent` })
+    expect(current.action).toBe('created')
+
+    const older = 'ab12cd3' + '0'.repeat(33)
+    for (const policy of ['update', 'new', 'changes-only'] as const) {
+      const outcome = await publish(target, { commitSha: older, policy, body: `${MARKER}\nold` })
+      expect(outcome).toEqual({
+        action: 'outdated',
+        warning:
+          "the plan for ab12cd3 is outdated: the pull request's head is now 1c0ffee; " +
+          'its comment was left as it is'
+      })
+    }
+    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\ncurrent`])
+    expect(writes(target)).toEqual(['POST 201'])
+  })
+
+  it('converges when three publishers all find no comment and all create one', async () => {
+    const target = await start()
+    target.hold({ match: r => r.method === 'POST' && r.path.endsWith('/comments'), count: 3 })
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(n => publish(target, { body: `${MARKER}\njob ${n}` }))
+    )
+    expect(target.comments).toHaveLength(1)
+    const survivor = target.comments[0]
+    expect(outcomes.map(o => (o as { id?: number }).id)).toEqual([
+      survivor.id,
+      survivor.id,
+      survivor.id
+    ])
+    expect(target.requests.filter(r => r.method === 'POST' && r.status === 201)).toHaveLength(3)
+  })
+
+  it('asks GHES who it is at /api/graphql when the REST root is /api/v3', async () => {
+    const target = await start({
+      pathPrefix: '/api/v3',
+      tokens: { ghs_app: { user: 'plans[bot]' } }
+    })
+    const ours = target.addComment(1, `${MARKER}\nold`, 'plans[bot]')
+    const outcome = await publish(target, {}, 'ghs_app')
+    expect(outcome).toMatchObject({ action: 'updated', id: ours.id })
+    expect(target.requests.filter(r => r.method === 'POST').map(r => r.path)).toEqual([
+      '/api/graphql'
+    ])
+  })
+
+  it('takes a 404 on deleting a duplicate as a sibling job having deleted it first', async () => {
+    const target = await start()
+    const oldest = target.addComment(1, `${MARKER}\nfirst`, GITHUB_ACTIONS_BOT)
+    const duplicate = target.addComment(1, `${MARKER}\nsecond`, GITHUB_ACTIONS_BOT)
+    target.faults.push({
+      match: r => {
+        if (r.method !== 'DELETE') return false
+        target.comments.splice(target.comments.indexOf(duplicate), 1)
+        return true
+      },
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    const outcome = await publish(target, { body: `${MARKER}\nthird` })
+    expect(outcome).toMatchObject({ action: 'updated', id: oldest.id })
+    expect(target.comments.map(c => c.body)).toEqual([`${MARKER}\nthird`])
   })
 })

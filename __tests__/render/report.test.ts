@@ -236,6 +236,31 @@ describe('renderComment for several workspaces', () => {
   })
 })
 
+describe('the commit in the header', () => {
+  const commit = {
+    sha: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b',
+    url: 'https://ghes.example.com/acme/infra/commit/1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b'
+  }
+  const linked = `commit <a href="${commit.url}"><code>1a2b3c4</code></a>`
+
+  it('is named, short and linked, before the first table of one workspace', () => {
+    const comment = renderComment([mixedPlan()], options({ commit }))
+    expect(comment).toContain(linked)
+    expect(comment.indexOf(linked)).toBeLessThan(comment.indexOf('| Add |'))
+  })
+
+  it('is named once above the overview of several workspaces', () => {
+    const results = [mixedPlan(), workspaceResult({ workspace: 'staging' })]
+    const comment = renderComment(results, options({ commit }))
+    expect(comment.split(linked)).toHaveLength(2)
+    expect(comment.indexOf(linked)).toBeLessThan(comment.indexOf('| Workspace |'))
+  })
+
+  it('is left out when the commit is not known', () => {
+    expect(renderComment([mixedPlan()], options())).not.toContain('/commit/')
+  })
+})
+
 describe('renderSummary', () => {
   it('always has the overview table and never the marker', () => {
     const summary = renderSummary([mixedPlan()], options({ maxLength: 1_000_000 }))

@@ -206,3 +206,88 @@ describe('GitHub simulator', () => {
     expect(stranger.status).toBe(401)
   })
 })
+
+describe('GitHub simulator: GraphQL', () => {
+  const graphql = (url: string, token: string, query: string, variables?: object) =>
+    call(url, {
+      method: 'POST',
+      body: { query, variables },
+      headers: { authorization: `bearer ${token}` }
+    })
+
+  it('tells every kind of token who it is with viewer { login }', async () => {
+    const { url } = await start({
+      tokens: { ghs_workflow: {}, ghs_app: { user: 'plans[bot]' }, ghp_alice: { user: 'alice' } }
+    })
+    const logins = []
+    for (const token of ['ghs_workflow', 'ghs_app', 'ghp_alice']) {
+      const answer = await graphql(`${url}/graphql`, token, 'query { viewer { login } }')
+      logins.push((answer.json as { data: { viewer: { login: string } } }).data.viewer.login)
+    }
+    expect(logins).toEqual([GITHUB_ACTIONS_BOT.login, 'plans[bot]', 'alice'])
+    expect((await graphql(`${url}/graphql`, 'nope', 'query { viewer { login } }')).status).toBe(401)
+  })
+
+  it('serves GraphQL at /api/graphql when the REST root is /api/v3, as GHES does', async () => {
+    const { url } = await start({ pathPrefix: '/api/v3' })
+    const origin = new URL(url).origin
+    const answer = await graphql(`${origin}/api/graphql`, 'ghs_test', 'query { viewer { login } }')
+    expect(answer.json).toEqual({ data: { viewer: { login: GITHUB_ACTIONS_BOT.login } } })
+    expect((await graphql(`${url}/graphql`, 'ghs_test', '{ viewer { login } }')).status).toBe(404)
+  })
+
+  it('minimizes its own comments with a classifier, and refuses other people’s', async () => {
+    const sim = await start({ tokens: { ghs_test: {} } })
+    const own = sim.addComment(1, 'plan', GITHUB_ACTIONS_BOT)
+    const alices = sim.addComment(1, 'review', 'alice')
+    const mutation =
+      'mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) ' +
+      '{ minimizedComment { isMinimized } } }'
+
+    const ok = await graphql(`${sim.url}/graphql`, 'ghs_test', mutation, { id: own.node_id })
+    const refused = await graphql(`${sim.url}/graphql`, 'ghs_test', mutation, {
+      id: alices.node_id
+    })
+
+    expect(ok.json).toMatchObject({
+      data: { minimizeComment: { minimizedComment: { isMinimized: true } } }
+    })
+    expect(refused.status).toBe(200)
+    expect(refused.json).toMatchObject({ errors: [{ type: 'FORBIDDEN' }] })
+    expect([sim.minimizedAs(own.id), sim.minimizedAs(alices.id)]).toEqual(['OUTDATED', undefined])
+  })
+})
+
+describe('GitHub simulator: overlapping clients', () => {
+  it('holds matching requests until the given number arrived, then answers them in order', async () => {
+    const sim = await start()
+    sim.hold({ match: r => r.method === 'POST', count: 2 })
+    const comments = `${sim.url}/repos/octo-org/infra/issues/1/comments`
+    const first = call(comments, { method: 'POST', body: { body: 'one' } })
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(sim.comments).toEqual([])
+    const second = call(comments, { method: 'POST', body: { body: 'two' } })
+    expect((await Promise.all([first, second])).map(r => r.status)).toEqual([201, 201])
+    expect(sim.comments.map(c => c.body)).toEqual(['one', 'two'])
+    // The hold is used up: later requests are answered at once.
+    expect((await call(comments, { method: 'POST', body: { body: 'three' } })).status).toBe(201)
+  })
+
+  it('releases a hold after its timeout when fewer requests come', async () => {
+    const sim = await start()
+    sim.hold({ match: r => r.method === 'POST', count: 5, timeoutMs: 50 })
+    const answer = await call(`${sim.url}/repos/octo-org/infra/issues/1/comments`, {
+      method: 'POST',
+      body: { body: 'alone' }
+    })
+    expect(answer.status).toBe(201)
+  })
+
+  it('moves a pull request’s head', async () => {
+    const sim = await start()
+    sim.setHeadSha(1, 'f'.repeat(40))
+    const pull = await call(`${sim.url}/repos/octo-org/infra/pulls/1`)
+    expect(pull.json).toMatchObject({ head: { sha: 'f'.repeat(40) } })
+    expect(() => sim.setHeadSha(2, 'f'.repeat(40))).toThrow('no pull request #2')
+  })
+})

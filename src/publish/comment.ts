@@ -1,13 +1,19 @@
-// The pull-request comment: one sticky comment per marker, edited in place on re-runs.
+// The pull-request comment: one sticky comment per marker, edited in place on re-runs, written
+// only while the plan's commit is the pull request's head.
 //
 // Whose comment may be edited: only one whose body starts with our marker AND whose author is the
-// token's own identity. A PAT or user token is asked for its login (GET /user). Installation
-// tokens cannot call GET /user; the workflow's GITHUB_TOKEN writes as github-actions[bot], so that
-// is who we look for then. (A GitHub App token writes as its own bot and so gets a new comment each
-// run: safe, if noisy.) Comments of anyone else are never edited or deleted, even when a
-// repository admin's token would be allowed to.
+// token's own identity (see ./identity.ts). Comments of anyone else are never edited, hidden or
+// deleted, even when a repository admin's token would be allowed to.
+//
+// Overlapping jobs (re-runs, two triggers) may each find no comment and create one. So after
+// creating, the job lists again and converges: the oldest of its identity's marked comments stays
+// and gets the newest content, the others are deleted. Every job does the same, so they all end on
+// the same survivor whatever the interleaving; a sibling deleting a comment first is not an error.
 import type { GitHub } from './github.js'
+import { describeFailure, githubMessage, isRateLimit, statusOf } from './github-errors.js'
+import { tokenLogin } from './identity.js'
 import type { CommentPolicy } from '../settings.js'
+import { shortSha } from '../render/markdown.js'
 
 export interface CommentRequest {
   owner: string
@@ -18,18 +24,31 @@ export interface CommentRequest {
   body: string
   policy: Exclude<CommentPolicy, 'off'>
   hasChanges: boolean
+  /** The commit the plan is for: nothing is written once the pull request's head is elsewhere. */
+  commitSha?: string
 }
 
 export type CommentOutcome =
-  | { action: 'created' | 'updated' | 'skipped'; id?: number; url?: string; reason?: string }
-  | { action: 'refused'; warning: string }
+  | {
+      action: 'created' | 'updated' | 'skipped'
+      id?: number
+      url?: string
+      reason?: string
+      /** Problems that did not stop the comment (an earlier one could not be hidden). */
+      warnings?: string[]
+    }
+  | { action: 'refused' | 'outdated'; warning: string }
 
-interface CommentAuthor {
-  login: string
-  type: string
+interface IssueComment {
+  id: number
+  node_id: string
+  html_url: string
+  body?: string
+  user: { login: string } | null
 }
 
-const WORKFLOW_BOT: CommentAuthor = { login: 'github-actions[bot]', type: 'Bot' }
+/** Lists after creating, when a sibling's edit lands on a comment another sibling just deleted. */
+const CONVERGE_ATTEMPTS = 3
 
 export async function publishComment(
   github: GitHub,
@@ -39,16 +58,33 @@ export async function publishComment(
     ? request.body
     : `${request.marker}\n${request.body}`
   try {
-    if (request.policy === 'new') return await createComment(github, request, body)
-    const existing = await findOwnComment(github, request)
-    if (existing) return await updateComment(github, request, existing.id, body)
-    if (request.policy === 'changes-only' && !request.hasChanges) {
+    if (request.policy === 'new') {
+      const outdated = await headMovedOn(github, request)
+      if (outdated) return outdated
+      const created = await createComment(github, request, body)
+      const warnings = await hideEarlier(github, request, created)
+      return { action: 'created', id: created.id, url: created.html_url, warnings }
+    }
+    const own = await findOwnComments(github, request)
+    if (own.length === 0 && request.policy === 'changes-only' && !request.hasChanges) {
       return {
         action: 'skipped',
         reason: 'the plan has no changes and there is no comment to update'
       }
     }
-    return await createComment(github, request, body)
+    const outdated = await headMovedOn(github, request)
+    if (outdated) return outdated
+    if (own.length > 0) {
+      const kept = await keepOldest(github, request, own, body)
+      if (kept) return { action: 'updated', id: kept.id, url: kept.html_url }
+    }
+    const created = await createComment(github, request, body)
+    const survivor = await converge(github, request, created, body)
+    return {
+      action: survivor.id === created.id ? 'created' : 'updated',
+      id: survivor.id,
+      url: survivor.html_url
+    }
   } catch (error) {
     const refusal = refusalOf(error, request)
     if (refusal) return refusal
@@ -56,72 +92,182 @@ export async function publishComment(
   }
 }
 
+/**
+ * The outcome for a job whose commit is no longer the pull request's head (a push landed while it
+ * ran), read just before writing; undefined when the job may write.
+ */
+async function headMovedOn(
+  github: GitHub,
+  request: CommentRequest
+): Promise<CommentOutcome | undefined> {
+  if (!request.commitSha) return undefined
+  const { data } = await github.rest.pulls.get({
+    owner: request.owner,
+    repo: request.repo,
+    pull_number: request.issueNumber
+  })
+  const head = data.head.sha.toLowerCase()
+  if (head === request.commitSha.toLowerCase()) return undefined
+  return {
+    action: 'outdated',
+    warning:
+      `the plan for ${shortSha(request.commitSha)} is outdated: the pull request's head is now ` +
+      `${shortSha(head)}; its comment was left as it is`
+  }
+}
+
+/**
+ * After creating: the oldest marked comment of this identity survives with `body`, the others
+ * (this job's own one included, when it is not the oldest) are deleted.
+ */
+async function converge(
+  github: GitHub,
+  request: CommentRequest,
+  created: IssueComment,
+  body: string
+): Promise<IssueComment> {
+  // The author GitHub recorded is this token's identity, whatever tokenLogin could tell.
+  const self = created.user?.login
+  if (!self) return created
+  for (let attempt = 0; attempt < CONVERGE_ATTEMPTS; attempt++) {
+    const own = ownComments(await listComments(github, request), request, self)
+    if (own.length === 0) return created
+    const kept = await keepOldest(github, request, own, body, created.id)
+    if (kept) return kept
+  }
+  return created
+}
+
+/**
+ * Gives the oldest of `own` the body (unless it already has it: `current`) and deletes the rest.
+ * Undefined when the oldest was deleted meanwhile (by a sibling job or a person).
+ */
+async function keepOldest(
+  github: GitHub,
+  request: CommentRequest,
+  own: IssueComment[],
+  body: string,
+  current?: number
+): Promise<IssueComment | undefined> {
+  const [oldest, ...extras] = own
+  const kept = oldest.id === current ? oldest : await updateComment(github, request, oldest, body)
+  if (!kept) return undefined
+  for (const extra of extras) await deleteComment(github, request, extra)
+  return kept
+}
+
 async function createComment(
   github: GitHub,
   request: CommentRequest,
   body: string
-): Promise<CommentOutcome> {
+): Promise<IssueComment> {
   const { data } = await github.rest.issues.createComment({
     owner: request.owner,
     repo: request.repo,
     issue_number: request.issueNumber,
     body
   })
-  return { action: 'created', id: data.id, url: data.html_url }
+  return data
 }
 
+/** The edited comment, or undefined when it no longer exists. */
 async function updateComment(
   github: GitHub,
   request: CommentRequest,
-  commentId: number,
+  comment: IssueComment,
   body: string
-): Promise<CommentOutcome> {
+): Promise<IssueComment | undefined> {
   try {
     const { data } = await github.rest.issues.updateComment({
       owner: request.owner,
       repo: request.repo,
-      comment_id: commentId,
+      comment_id: comment.id,
       body
     })
-    return { action: 'updated', id: data.id, url: data.html_url }
+    return data
   } catch (error) {
-    // Deleted by someone between listing and editing: write a fresh one.
-    if (statusOf(error) === 404) return createComment(github, request, body)
+    if (statusOf(error) === 404) return undefined
     throw error
   }
 }
 
-/** The newest comment that starts with the marker and was written by this token's identity. */
-async function findOwnComment(
+async function deleteComment(
   github: GitHub,
-  request: CommentRequest
-): Promise<{ id: number } | undefined> {
-  const comments = await github.paginate(github.rest.issues.listComments, {
+  request: CommentRequest,
+  comment: IssueComment
+): Promise<void> {
+  try {
+    await github.rest.issues.deleteComment({
+      owner: request.owner,
+      repo: request.repo,
+      comment_id: comment.id
+    })
+  } catch (error) {
+    // Already deleted by a sibling job converging on the same survivor.
+    if (statusOf(error) !== 404) throw error
+  }
+}
+
+/**
+ * `comment: new`: folds this identity's earlier marked comments (GraphQL minimizeComment, as
+ * OUTDATED), so the pull request shows one current plan. Hiding is a courtesy: a failure warns.
+ */
+async function hideEarlier(
+  github: GitHub,
+  request: CommentRequest,
+  created: IssueComment
+): Promise<string[]> {
+  const self = created.user?.login
+  if (!self) return []
+  const earlier = ownComments(await listComments(github, request), request, self).filter(
+    comment => comment.id < created.id
+  )
+  const warnings: string[] = []
+  for (const comment of earlier) {
+    try {
+      await github.graphql(
+        'mutation($id: ID!) { minimizeComment(input: { subjectId: $id, classifier: OUTDATED }) ' +
+          '{ minimizedComment { isMinimized } } }',
+        { id: comment.node_id }
+      )
+    } catch (error) {
+      warnings.push(
+        `The earlier comment ${comment.html_url} was not hidden as outdated: ` +
+          describeFailure(error)
+      )
+    }
+  }
+  return warnings
+}
+
+async function listComments(github: GitHub, request: CommentRequest): Promise<IssueComment[]> {
+  return github.paginate(github.rest.issues.listComments, {
     owner: request.owner,
     repo: request.repo,
     issue_number: request.issueNumber,
     per_page: 100
   })
-  const marked = comments.filter(comment => comment.body?.startsWith(request.marker))
-  if (marked.length === 0) return undefined
-  const self = await tokenIdentity(github)
-  // GitHub lists comments oldest first.
-  return marked.filter(comment => comment.user && isSameAuthor(comment.user, self)).at(-1)
 }
 
-async function tokenIdentity(github: GitHub): Promise<CommentAuthor> {
-  try {
-    const { data } = await github.rest.users.getAuthenticated()
-    return { login: data.login, type: data.type }
-  } catch (error) {
-    // 403 "Resource not accessible by integration": an installation token such as GITHUB_TOKEN.
-    if (statusOf(error) === 403 && !isRateLimit(error)) return WORKFLOW_BOT
-    throw error
-  }
+/** This identity's marked comments, oldest first; who it is is asked only when there are any. */
+async function findOwnComments(github: GitHub, request: CommentRequest): Promise<IssueComment[]> {
+  const marked = (await listComments(github, request)).filter(comment =>
+    comment.body?.startsWith(request.marker)
+  )
+  if (marked.length === 0) return []
+  const self = await tokenLogin(github)
+  return self ? ownComments(marked, request, self) : []
 }
 
-function isSameAuthor(author: CommentAuthor, self: CommentAuthor): boolean {
-  return author.login === self.login && author.type === self.type
+/** Comments that start with the marker and were written by `login`, oldest first. */
+function ownComments(
+  comments: IssueComment[],
+  request: CommentRequest,
+  login: string
+): IssueComment[] {
+  return comments
+    .filter(comment => comment.body?.startsWith(request.marker) && comment.user?.login === login)
+    .sort((a, b) => a.id - b.id)
 }
 
 /** Problems the user fixes in the workflow, not failures of the action: warn and carry on. */
@@ -150,8 +296,7 @@ function refusalOf(error: unknown, request: CommentRequest): CommentOutcome | un
 
 function explain(error: unknown, request: CommentRequest): Error {
   const status = statusOf(error)
-  const message = githubMessage(error)
-  if (status === 404) {
+  if (status === 404 && isCommentList(error, request)) {
     return new Error(
       `pull request #${request.issueNumber} was not found in ${request.owner}/${request.repo} ` +
         '(404): check pr-number, and that github-token can read the repository.',
@@ -159,30 +304,14 @@ function explain(error: unknown, request: CommentRequest): Error {
     )
   }
   if (status === 401) {
-    return new Error(`GitHub rejected github-token (401 ${message}).`, { cause: error })
+    return new Error(`GitHub rejected github-token: ${describeFailure(error)}.`, { cause: error })
   }
-  const answer = status === undefined ? message : `${status} ${message}`
-  return new Error(`GitHub API request failed: ${answer}`, { cause: error })
+  return new Error(`GitHub API request failed: ${describeFailure(error)}`, { cause: error })
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-/** GitHub's own words: the `message`, with a validation error's details when it has them. */
-function githubMessage(error: unknown): string {
-  const data = (error as { response?: { data?: unknown } } | null)?.response?.data as
-    { message?: unknown; errors?: Array<{ message?: unknown }> } | undefined
-  const details = (data?.errors ?? [])
-    .map(detail => detail.message)
-    .filter((detail): detail is string => typeof detail === 'string')
-  if (typeof data?.message === 'string') {
-    return details.length > 0 ? `${data.message}: ${details.join('; ')}` : data.message
-  }
-  return error instanceof Error ? error.message : String(error)
-}
-
-function isRateLimit(error: unknown): boolean {
-  return /rate limit/i.test(githubMessage(error))
+/** Only the pull request's own comment list tells that the pull request is not there. */
+function isCommentList(error: unknown, request: CommentRequest): boolean {
+  const url = (error as { request?: { url?: unknown } } | null)?.request?.url
+  const path = `/repos/${request.owner}/${request.repo}/issues/${request.issueNumber}/comments`
+  return typeof url === 'string' && new URL(url).pathname.endsWith(path)
 }

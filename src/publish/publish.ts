@@ -23,15 +23,17 @@ export async function publish(
   signal: AbortSignal
 ): Promise<string[]> {
   const problems: string[] = []
+  const commitSha = plannedCommit(results, settings)
   const base: Omit<RenderOptions, 'maxLength'> = {
     details: settings.details,
     label: settings.commentLabel || undefined,
-    summaryUrl: runLink
+    summaryUrl: runLink,
+    commit: commitSha ? linkedCommit(commitSha, settings) : undefined
   }
 
   if (wantsComment(settings)) {
     try {
-      await publishComments(results, settings, base, signal)
+      await publishComments(results, settings, commitSha, base, signal)
     } catch (error) {
       problems.push(
         `Commenting on pull request #${settings.prNumber} failed: ${(error as Error).message}`
@@ -55,6 +57,7 @@ function wantsComment(settings: Settings): boolean {
 async function publishComments(
   results: WorkspaceResult[],
   settings: Settings,
+  commitSha: string | undefined,
   base: Omit<RenderOptions, 'maxLength'>,
   signal: AbortSignal
 ): Promise<void> {
@@ -65,9 +68,9 @@ async function publishComments(
     const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
     const marker = commentMarker(key, settings.commentLabel)
     const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
-    const outcome = await postComment(github, settings, marker, body, group)
-    // A refusal (no permission) applies to every comment on this pull request.
-    if (outcome === 'refused') return
+    const outcome = await postComment(github, settings, commitSha, marker, body, group)
+    // A refusal (no permission) or a newer head applies to every comment on this pull request.
+    if (outcome === 'stop') return
     if (outcome) for (const result of group) result.comment = outcome
   }
 }
@@ -75,10 +78,11 @@ async function publishComments(
 async function postComment(
   github: GitHub,
   settings: Settings,
+  commitSha: string | undefined,
   marker: string,
   body: string,
   group: WorkspaceResult[]
-): Promise<{ id: number; url: string } | 'refused' | undefined> {
+): Promise<{ id: number; url: string } | 'stop' | undefined> {
   const outcome = await publishComment(github, {
     owner: settings.repository.owner,
     repo: settings.repository.repo,
@@ -86,18 +90,35 @@ async function postComment(
     marker,
     body,
     policy: settings.comment as Exclude<Settings['comment'], 'off'>,
-    hasChanges: group.some(result => result.model.hasChanges)
+    hasChanges: group.some(result => result.model.hasChanges),
+    commitSha
   })
-  if (outcome.action === 'refused') {
+  if ('warning' in outcome) {
     core.warning(outcome.warning)
-    return 'refused'
+    return 'stop'
   }
+  for (const warning of outcome.warnings ?? []) core.warning(warning)
   if (outcome.action === 'skipped') {
     core.info(`No comment written: ${outcome.reason ?? 'nothing to say'}`)
     return undefined
   }
   core.info(`Comment ${outcome.action}: ${outcome.url}`)
   return outcome.id !== undefined && outcome.url ? { id: outcome.id, url: outcome.url } : undefined
+}
+
+/** The commit the plans are for: the job's, else the one VCS commit all its runs planned. */
+function plannedCommit(results: WorkspaceResult[], settings: Settings): string | undefined {
+  if (settings.commitSha) return settings.commitSha
+  const commits = new Set(results.map(result => result.commitSha))
+  const [only] = commits
+  return commits.size === 1 ? only : undefined
+}
+
+/** The commit on the GitHub server (none without a repository: nothing to link to). */
+function linkedCommit(sha: string, settings: Settings): RenderOptions['commit'] {
+  const { owner, repo } = settings.repository
+  if (!owner) return undefined
+  return { sha, url: `${settings.githubServerUrl}/${owner}/${repo}/commit/${sha}` }
 }
 
 /** Sticky comments are per workspace, so re-runs of the same workspace edit the same comment. */

@@ -249,6 +249,16 @@ export function alert(kind: AlertKind, safeMarkdown: string): string {
   return [`> [!${kind}]`, ...lines].join('\n')
 }
 
+/** A commit as people write it: its first 7 hex digits. */
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7)
+}
+
+/** `commit <code>1a2b3c4</code>`, linked to the commit. */
+export function commitLink(commit: { sha: string; url: string }): string {
+  return `${escapeText('commit')} ${link(codeSpan(shortSha(commit.sha)), commit.url)}`
+}
+
 /** A heading; levels beyond 6 stay at 6. */
 export function heading(level: number, safeInline: string): string {
   const hashes = '#'.repeat(Math.min(6, Math.max(1, level)))

@@ -5,6 +5,7 @@ import {
   alert,
   bullet,
   codeSpan,
+  commitLink,
   detailsEnd,
   detailsStart,
   escapeText,
@@ -40,6 +41,8 @@ export interface RenderOptions {
   maxLength: number
   /** Where the full plan can be read when the comment had to be shortened (job summary or run). */
   summaryUrl?: string
+  /** The commit the plans are for, named in the header. */
+  commit?: { sha: string; url: string }
 }
 
 type DocumentKind = 'comment' | 'summary'
@@ -93,13 +96,15 @@ function documentChunks(
       level: 2,
       title: true,
       noteSlot: true,
-      label: options.label
+      label: options.label,
+      commit: options.commit
     })
     return [...start, ...overview, ...section]
   }
   return [
     ...start,
     block(heading(2, documentTitle(results, options.label))),
+    ...(options.commit ? [block(`${escapeText('For')} ${commitLink(options.commit)}`)] : []),
     block(overviewTable(results)),
     NOTE_SLOT,
     ...results.flatMap(result => [

@@ -13,6 +13,7 @@ import {
   bullet,
   codeBlock,
   codeSpan,
+  commitLink,
   details,
   emphasis,
   escapeParagraphs,
@@ -43,6 +44,8 @@ export interface SectionOptions {
   /** Put the shortened-note slot after this workspace's counts. */
   noteSlot: boolean
   label?: string
+  /** The commit planned, first of the header's facts. */
+  commit?: { sha: string; url: string }
 }
 
 /** Longest address or name shown; longer ones are cut in the middle so lists stay bounded. */
@@ -59,7 +62,7 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
     ...(options.title
       ? [block(heading(options.level, workspaceTitle(result, options.label)))]
       : []),
-    block(headerLines(result)),
+    block(headerLines(result, options.commit)),
     block(countsTable(result.model.counts, result.model.source === 'api-counts')),
     ...(options.noteSlot ? [NOTE_SLOT as Chunk] : []),
     ...alerts(result, options.detail).map(block),
@@ -124,13 +127,13 @@ export function workspaceTitle(result: WorkspaceResult, label?: string): string 
   return `${statusIcon(result)} ${codeSpan(clip(workspaceName(result)))}${labelled}: ${escapeText(statusText(result))}${gates}`
 }
 
-function headerLines(result: WorkspaceResult): string {
+function headerLines(result: WorkspaceResult, commit?: SectionOptions['commit']): string {
   const { model } = result
   const lines = model.summaryLine ? [strong(escapeText(model.summaryLine))] : []
   if (result.status === 'finished' && !model.hasChanges && model.source !== 'api-counts')
     lines.push(escapeText('No changes. Your infrastructure matches the configuration.'))
 
-  const facts: string[] = []
+  const facts: string[] = commit ? [commitLink(commit)] : []
   const run = result.runId ?? result.planId
   facts.push(link(`${escapeText('Run')} ${codeSpan(clip(run))}`, result.runUrl))
   if (result.organization !== undefined)

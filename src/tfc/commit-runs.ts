@@ -66,6 +66,11 @@ export function createCommitRunFinder(
   }
 }
 
+/** The VCS commit a run planned (its ingress attributes); undefined when it was not from VCS. */
+export function runCommit(client: TfcClient, configVersionId: string): Promise<string | undefined> {
+  return configVersionCommit(client, configVersionId, [])
+}
+
 /** The VCS commit of a configuration version; undefined when it was not made from VCS. */
 async function configVersionCommit(
   client: TfcClient,

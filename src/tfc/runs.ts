@@ -37,6 +37,7 @@ export interface PlanSnapshot {
 export interface RunSnapshot extends PlanSnapshot {
   runId: string
   runStatus: string
+  configurationVersionId?: string
 }
 
 type Resource = JsonApiResource<Record<string, unknown>>
@@ -62,6 +63,7 @@ export async function getRun(client: TfcClient, runId: string): Promise<RunSnaps
     ...planSnapshot(plan),
     runId: run.id,
     runStatus: stringAttribute(run, 'status') ?? 'unknown',
+    configurationVersionId: relatedId(run, 'configuration-version'),
     ...workspaceContext(client.origin, workspace, run.id)
   }
 }

@@ -6,7 +6,11 @@ export interface SimUser {
   type: 'User' | 'Bot'
 }
 
-/** Who a token acts as. Installation tokens (GITHUB_TOKEN, GitHub Apps) get 403 on GET /user. */
+/**
+ * Who a token acts as. Installation tokens (GITHUB_TOKEN, GitHub Apps) get 403 on GET /user;
+ * GraphQL `viewer { login }` (POST /graphql, or /api/graphql under the prefix /api/v3) answers
+ * for every token.
+ */
 export interface TokenSpec {
   /** A user or a login; logins ending in [bot] are bots. Default: github-actions[bot]. */
   user?: SimUser | string
@@ -55,6 +59,16 @@ export interface SimFault {
   times?: number
 }
 
+/**
+ * Requests matching `match` wait until `count` of them arrived (or `timeoutMs`, default 5000,
+ * passed since the first), then are answered in arrival order. The hold ends after one release.
+ */
+export interface SimHold {
+  match: (request: SimRequest) => boolean
+  count: number
+  timeoutMs?: number
+}
+
 /** `fork` and `read-only` both answer writes with 403 "Resource not accessible by integration". */
 export type SimPermission = 'ok' | 'fork' | 'read-only'
 
@@ -80,6 +94,12 @@ export interface GitHubSimulator {
   addPullRequest(number: number, pr?: { headSha?: string }): void
   /** PATCH and DELETE requests on comments written by someone other than the caller. */
   foreignWrites(): SimRequest[]
+  /** The classifier a comment was minimized with over GraphQL (e.g. OUTDATED), if it was. */
+  minimizedAs(commentId: number): string | undefined
+  /** Moves a pull request's head, as a push to its branch does. */
+  setHeadSha(number: number, headSha: string): void
+  /** Makes matching requests meet: see SimHold. */
+  hold(hold: SimHold): void
   setPermission(mode: SimPermission): void
   close(): Promise<void>
 }

@@ -4,6 +4,7 @@
 // pagination, rate-limit headers), records every request, and can be told to fail on purpose.
 import http from 'node:http'
 import { takeFault } from './server.mjs'
+import { createGraphQL, graphqlPath } from './github-graphql.mjs'
 
 /**
  * @typedef {{ login: string, id: number, type: 'User' | 'Bot' }} SimUser
@@ -22,6 +23,7 @@ import { takeFault } from './server.mjs'
  *   match?: (request: SimRequest) => boolean, status: number,
  *   headers?: Record<string, string>, body?: unknown, times?: number
  * }} SimFault
+ * @typedef {{ match: (request: SimRequest) => boolean, count: number, timeoutMs?: number }} SimHold
  * @typedef {'ok' | 'fork' | 'read-only'} SimPermission
  * @typedef {{
  *   repository?: string, pathPrefix?: string, pullRequests?: Array<number | { number: number, headSha?: string }>,
@@ -116,6 +118,10 @@ export async function startGitHubSimulator(options = {}) {
   /** @type {SimPermission} */
   let permission = 'ok'
   let nextCommentId = FIRST_COMMENT_ID
+  const graphql = createGraphQL({ comments })
+  /** @typedef {SimHold & { waiting: Array<() => void>, timer?: NodeJS.Timeout }} ActiveHold */
+  /** @type {ActiveHold[]} */
+  const holds = []
   // Deleted comments leave the list; foreignWrites() still needs to know who wrote them.
   /** @type {Map<number, string>} */
   const authorsById = new Map()
@@ -136,8 +142,9 @@ export async function startGitHubSimulator(options = {}) {
   const server = http.createServer((req, res) => {
     const chunks = /** @type {Buffer[]} */ ([])
     req.on('data', chunk => chunks.push(chunk))
-    req.on('end', () => {
+    req.on('end', async () => {
       const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'))
+      await heldBack(request)
       const reply = respond(request)
       request.status = reply.status
       const headers = { ...baseHeaders(), ...reply.headers }
@@ -156,6 +163,30 @@ export async function startGitHubSimulator(options = {}) {
   const address = /** @type {import('node:net').AddressInfo} */ (server.address())
   const origin = `http://127.0.0.1:${address.port}`
   const url = origin + pathPrefix
+
+  /**
+   * Holds a request that matches a hold until `count` such requests wait (or `timeoutMs` passed),
+   * then answers them together: overlapping jobs meet at the same step, whatever their timing.
+   * @param {SimRequest} request
+   */
+  function heldBack(request) {
+    const hold = holds.find(candidate => candidate.match(request))
+    if (!hold) return Promise.resolve()
+    return new Promise(resolve => {
+      hold.waiting.push(() => resolve(undefined))
+      if (hold.waiting.length === 1)
+        hold.timer = setTimeout(() => release(hold), hold.timeoutMs ?? 5000)
+      if (hold.waiting.length >= hold.count) release(hold)
+    })
+  }
+
+  /** @param {ActiveHold} hold */
+  function release(hold) {
+    clearTimeout(hold.timer)
+    const index = holds.indexOf(hold)
+    if (index >= 0) holds.splice(index, 1)
+    for (const waiting of hold.waiting.splice(0)) waiting()
+  }
 
   /** @param {http.IncomingMessage} req @param {string} text @returns {SimRequest} */
   function recordRequest(req, text) {
@@ -207,7 +238,8 @@ export async function startGitHubSimulator(options = {}) {
     const fault = takeFault(faults, request)
     if (fault) return { status: fault.status, headers: fault.headers, body: fault.body }
 
-    if (!request.path.startsWith(pathPrefix + '/')) return notFound()
+    const isGraphQL = request.path === graphqlPath(pathPrefix)
+    if (!isGraphQL && !request.path.startsWith(pathPrefix + '/')) return notFound()
     const path = request.path.slice(pathPrefix.length)
 
     if (!request.token) {
@@ -215,6 +247,7 @@ export async function startGitHubSimulator(options = {}) {
     }
     const identity = identify(request.token)
     if (!identity) return error(401, 'Bad credentials')
+    if (isGraphQL) return graphql.answer(request, identity)
 
     if (request.method === 'GET' && path === '/user') {
       if (identity.installation) return error(403, INTEGRATION_FORBIDDEN)
@@ -419,6 +452,18 @@ export async function startGitHubSimulator(options = {}) {
     addComment,
     addPullRequest,
     foreignWrites,
+    /** @param {number} commentId */
+    minimizedAs: commentId => graphql.minimizedAs(commentId),
+    /** Moves a pull request's head, as a push to its branch does. @param {number} number @param {string} headSha */
+    setHeadSha(number, headSha) {
+      const pr = pullRequests.get(number)
+      if (!pr) throw new Error(`no pull request #${number}`)
+      pr.headSha = headSha
+    },
+    /** @param {SimHold} hold */
+    hold(hold) {
+      holds.push({ ...hold, waiting: [] })
+    },
     /** @param {SimPermission} mode */
     setPermission(mode) {
       permission = mode
