@@ -73,21 +73,25 @@ function runBlocks(text) {
   const lines = new LineCounter()
   const document = parseDocument(text, { lineCounter: lines })
   const workflow = document.toJS() ?? {}
+  /** @type {{ script: string, line: number, shell: string }[]} */
   const blocks = []
   for (const [jobId, job] of Object.entries(workflow.jobs ?? {})) {
     const jobShell = job?.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? 'bash'
-    ;(job?.steps ?? []).forEach((/** @type {Record<string, unknown>} */ step, index) => {
-      if (typeof step.run !== 'string') return
-      const shell = String(step.shell ?? jobShell).split(/\s/)[0]
-      if (!SHELLS.has(shell)) return
-      const node = /** @type {import('yaml').Scalar} */ (
-        document.getIn(['jobs', jobId, 'steps', index, 'run'], true)
-      )
-      // A block scalar (`run: |`) starts on the line after its indicator.
-      const start = lines.linePos(node.range?.[0] ?? 0).line
-      const line = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? start + 1 : start
-      blocks.push({ script: step.run, line, shell })
-    })
+    ;(job?.steps ?? []).forEach(
+      (/** @type {Record<string, unknown>} */ step, /** @type {number} */ index) => {
+        if (typeof step.run !== 'string') return
+        const shell = String(step.shell ?? jobShell).split(/\s/)[0]
+        if (!SHELLS.has(shell)) return
+        const node = /** @type {import('yaml').Scalar} */ (
+          document.getIn(['jobs', jobId, 'steps', index, 'run'], true)
+        )
+        // A block scalar (`run: |`) starts on the line after its indicator.
+        const start = lines.linePos(node.range?.[0] ?? 0).line
+        const line =
+          node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? start + 1 : start
+        blocks.push({ script: step.run, line, shell })
+      }
+    )
   }
   return blocks
 }
