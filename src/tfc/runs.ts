@@ -2,7 +2,7 @@
 import type { ExecutionDetails } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
-import { TfcApiError } from './errors.js'
+import { TfcApiError, apiErrorMessage } from './errors.js'
 
 /** The plan's own attributes; counts are absent until the plan has finished. */
 export interface PlanAttributes {
@@ -96,16 +96,22 @@ async function getRunWithPostPlan(
   client: TfcClient,
   path: string
 ): Promise<JsonApiDocument | undefined> {
-  const ask = (include: string) =>
-    client.api<JsonApiDocument>(path, { query: { include }, accept: [400] })
+  /** The body, or 'rejected' when an older server does not know one of the include values. */
+  const ask = async (include: string): Promise<{ body?: JsonApiDocument } | 'rejected'> => {
+    const answer = await client.api<JsonApiDocument>(path, { query: { include }, accept: [400] })
+    if (answer.status !== 400) return { body: answer.body }
+    const said = JSON.stringify(answer.body ?? '')
+    if (/invalid include/i.test(said)) return 'rejected'
+    throw new TfcApiError(apiErrorMessage(`GET ${path}?include=${include}`, 400, said), 400)
+  }
   if (!withoutTaskStages.has(client)) {
     const answer = await ask('plan,workspace,cost_estimate,task_stages')
-    if (answer.status !== 400) return answer.body
+    if (answer !== 'rejected') return answer.body
     withoutTaskStages.add(client)
   }
   const answer = await ask('plan,workspace,cost_estimate')
-  if (answer.status === 400) {
-    throw new TfcApiError(`GET ${path}: HCP Terraform rejected the include parameter (400).`, 400)
+  if (answer === 'rejected') {
+    throw new TfcApiError(`GET ${path}: the server rejected include=cost_estimate (400).`, 400)
   }
   return answer.body
 }

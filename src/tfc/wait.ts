@@ -113,8 +113,9 @@ export async function waitForPlan<S extends StatusSnapshot>(
       say(`Plan status "${planStatus}" is new to this action; waiting for a final one.`)
     }
     const knownRun = options.isKnownRunStatus
-    if (runStatus && knownRun && !knownRun(runStatus) && !unknownSeen.has(`run:${runStatus}`)) {
-      unknownSeen.add(`run:${runStatus}`)
+    // Keyed by the word: a new status both plan and run report is logged once.
+    if (runStatus && knownRun && !knownRun(runStatus) && !unknownSeen.has(runStatus)) {
+      unknownSeen.add(runStatus)
       say(`Run status "${runStatus}" is new to this action; waiting for the run to end.`)
     }
     const changed = planStatus !== previous?.planStatus || runStatus !== previous?.runStatus
