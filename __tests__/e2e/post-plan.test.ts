@@ -371,6 +371,44 @@ describe('waiting for the whole run', () => {
     })
   })
 
+  it('fits 300 failed policies with long outputs into the comment, failed ones named first', async () => {
+    const outcomes = Array.from({ length: 300 }, (_, i) => ({
+      policy_name: `policy-${String(i).padStart(3, '0')}`,
+      status: i % 3 === 0 ? ('passed' as const) : ('failed' as const),
+      enforcement_level: i % 2 === 0 ? ('mandatory' as const) : ('advisory' as const),
+      description: `Rule ${i}: ${'explains the rule at length '.repeat(8)}`,
+      output: [{ print: `violation ${i} ${'<b>x</b> @team #12 '.repeat(150)}` }]
+    }))
+    const run = addRun(world(), 'errored', {
+      taskStages: [
+        {
+          stage: 'post_plan',
+          status: 'failed',
+          policyEvaluations: [
+            { kind: 'opa', status: 'failed', policySets: [{ name: 'big-set', outcomes }] }
+          ]
+        }
+      ]
+    })
+
+    const step = await world().run({ 'run-id': run.id })
+
+    expect(step.code).toBe(1)
+    expect(step.outputs['policy-failed']).toBe('200')
+    const comment = commentOf(world())
+    expect(comment.length).toBeLessThanOrEqual(65_536)
+    expect(comment).toContain('Policies: failed')
+    expect(comment).toContain('200 of 300 failed')
+    expect(comment).toContain('shortened')
+    // Diffs and outputs give way before the list of failed policies does.
+    expect(comment).toContain('<code>policy-001</code>')
+    // Nothing untrusted escapes its escaping, even shortened.
+    expect(comment.replace(/```[\s\S]*?```/g, '')).not.toMatch(/<b>x<\/b>|@team/)
+    expect(Buffer.byteLength(step.summary)).toBeLessThanOrEqual(1_000_000)
+    // The summary has the room to show every failed policy.
+    expect(step.summary).toContain('<code>policy-299</code>')
+  })
+
   it('stops at the final plan with wait-for: plan, reading nothing of the rest', async () => {
     const run = addRun(world(), 'errored', {
       costEstimate: COST,

@@ -31,6 +31,8 @@ import type { Detail } from './workspace.js'
 const LISTED: Readonly<Record<Detail, number>> = { full: 1000, compact: 5 }
 const OUTPUT_CHARS: Readonly<Record<Detail, number>> = { full: 4000, compact: 0 }
 const MESSAGE_CHARS = 300
+/** Failed policies still named when the list of them had to give way. */
+const LISTED_WHEN_SHORT = 20
 const NAME_CHARS = 200
 
 const KIND_NAMES: Readonly<Record<string, string>> = { opa: 'OPA', sentinel: 'Sentinel' }
@@ -97,9 +99,20 @@ function policySetChunks(set: PolicySet, detail: Detail): Chunk[] {
     failedItems.push(
       block(emphasis(escapeText(`and ${failed.length - listedFailed.length} more failed`)))
     )
-  const failedCounted = block(
-    emphasis(escapeText(`${failed.length} failed; the list was left out to fit.`))
-  )
+  // Too long: the first failed policies stay named, without their output.
+  const failedShort = failed.slice(0, LISTED_WHEN_SHORT)
+  const failedReduced = [
+    block(failedShort.map(policy => bullet(policyLine(policy))).join('\n')),
+    ...(failed.length > failedShort.length
+      ? [
+          block(
+            emphasis(
+              escapeText(`and ${failed.length - failedShort.length} more failed; see the run`)
+            )
+          )
+        ]
+      : [])
+  ]
   const otherLines = others.map(policy => bullet(policyLine(policy)))
   const othersCounted = block(
     emphasis(
@@ -113,7 +126,7 @@ function policySetChunks(set: PolicySet, detail: Detail): Chunk[] {
     chunks.push(
       detail === 'compact'
         ? block(listedFailed.map(policy => bullet(policyLine(policy))).join('\n'))
-        : { stage: 'list', full: failedItems, reduced: [failedCounted] }
+        : { stage: 'list', full: failedItems, reduced: failedReduced }
     )
   if (others.length > 0)
     chunks.push(
