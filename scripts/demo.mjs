@@ -26,7 +26,7 @@ const ERRORED_LOG = readFileSync(
 )
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -37,6 +37,8 @@ outputs and the job summary.
   --scenario monorepo  three VCS-driven workspaces found by the PR's head commit (no run ID),
                        one of them errored, in one combined comment
   --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
+  --scenario policy    one run that goes on after its plan: a mandatory OPA policy fails (the
+                       run errors), an advisory run task fails, and the cost estimate rises
   --log                also print the step's log
   --help               this text`
 
@@ -91,6 +93,89 @@ const SCENARIOS = {
   sentinel(tfc, plan) {
     const run = tfc.addRun(demoRun('networking-staging', plan))
     return { 'run-id': run.id, 'sentinel-mocks': 'true' }
+  },
+  policy(tfc, plan) {
+    const run = tfc.addRun({
+      ...demoRun('networking-staging', plan),
+      statuses: [
+        'pending',
+        'running',
+        { plan: 'finished', run: 'post_plan_running' },
+        { plan: 'finished', run: 'cost_estimating' },
+        { plan: 'finished', run: 'errored' }
+      ],
+      postPlan: POLICY_DEMO
+    })
+    return { 'run-id': run.id, 'max-monthly-cost-increase': '100' }
+  }
+}
+
+/** Post-plan results of the policy scenario, as HCP Terraform would report them. */
+const POLICY_DEMO = {
+  taskStages: [
+    {
+      stage: 'post_plan',
+      status: 'failed',
+      taskResults: [
+        {
+          name: 'tfsec',
+          status: 'passed',
+          enforcement: 'mandatory',
+          message: '0 high, 0 medium findings',
+          url: 'https://scanner.example.com/results/1842'
+        },
+        {
+          name: 'infracost-budget',
+          status: 'failed',
+          enforcement: 'advisory',
+          message: 'Monthly cost rises 38% (budget: 10%)',
+          url: 'https://cost.example.com/runs/77'
+        }
+      ],
+      policyEvaluations: [
+        {
+          kind: 'opa',
+          status: 'failed',
+          policySets: [
+            {
+              name: 'aws-guardrails',
+              outcomes: [
+                {
+                  policy_name: 'deny-wide-ingress',
+                  status: 'failed',
+                  enforcement_level: 'mandatory',
+                  description: 'Security groups must not widen ingress beyond 10.0.0.0/16',
+                  output: [
+                    {
+                      print:
+                        'aws_security_group.web: ingress_cidr 10.0.0.0/8 is wider than 10.0.0.0/16'
+                    }
+                  ]
+                },
+                {
+                  policy_name: 'require-team-tag',
+                  status: 'passed',
+                  enforcement_level: 'mandatory'
+                },
+                {
+                  policy_name: 'prefer-gp3-volumes',
+                  status: 'passed',
+                  enforcement_level: 'advisory'
+                }
+              ]
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  costEstimate: {
+    status: 'finished',
+    prior: '182.4',
+    proposed: '251.712',
+    delta: '69.312',
+    matched: 5,
+    unmatched: 2
   }
 }
 
@@ -127,7 +212,7 @@ let exitCode = 1
 try {
   const scenario = SCENARIOS[args.scenario ?? 'run']
   if (!scenario)
-    throw new Error(`Unknown --scenario ${args.scenario}: use run, monorepo or sentinel`)
+    throw new Error(`Unknown --scenario ${args.scenario}: use run, monorepo, sentinel or policy`)
   const inputs = scenario(tfc, planText)
   console.log(`JSON plan: ${path.relative(userDir, planFile)}`)
   console.log(`HCP Terraform simulator: ${tfc.url}; GitHub simulator: ${github.url}\n`)

@@ -15,7 +15,11 @@ export function runErroredTrip(checks: RunChecks): GateTrip | undefined {
   const why = runFailure(checks.runStatus)
   return why === undefined
     ? undefined
-    : { condition: 'errored', message: `The run is ${checks.runStatus}: ${why}`, addresses: [] }
+    : {
+        condition: 'errored',
+        message: `${why[0].toUpperCase()}${why.slice(1)} (run status ${checks.runStatus})`,
+        addresses: []
+      }
 }
 
 export function runConditionTrip(condition: RunCondition, checks: RunChecks): GateTrip | undefined {
