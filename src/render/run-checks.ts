@@ -9,7 +9,13 @@ import type {
   RunChecks,
   TaskResult
 } from '../run/checks.js'
-import { notRun, policyStatus, runStatusWords, runTasksStatus } from '../run/checks.js'
+import {
+  isFailedStatus,
+  notRun,
+  policyStatus,
+  runStatusWords,
+  runTasksStatus
+} from '../run/checks.js'
 import {
   bullet,
   codeBlock,
@@ -36,7 +42,6 @@ const LISTED_WHEN_SHORT = 20
 const NAME_CHARS = 200
 
 const KIND_NAMES: Readonly<Record<string, string>> = { opa: 'OPA', sentinel: 'Sentinel' }
-const FAILED = new Set(['failed', 'errored', 'soft_failed', 'hard_failed', 'unreachable'])
 
 /** The status line and cost line, shown under the workspace's counts. */
 export function runStatusBlock(result: WorkspaceResult): string | undefined {
@@ -88,8 +93,8 @@ function policySetChunks(set: PolicySet, detail: Detail): Chunk[] {
   const kind = KIND_NAMES[set.kind] ?? set.kind
   const overridden = set.overridden ? ` · ${escapeText('overridden')}` : ''
   const error = set.error ? `<br>\n${escapeText(clip(set.error, MESSAGE_CHARS))}` : ''
-  const failed = set.outcomes.filter(policy => FAILED.has(policy.status))
-  const others = set.outcomes.filter(policy => !FAILED.has(policy.status))
+  const failed = set.outcomes.filter(policy => isFailedStatus(policy.status))
+  const others = set.outcomes.filter(policy => !isFailedStatus(policy.status))
   const header = block(
     `${strong(escapeText(clip(set.name, NAME_CHARS)))} ${escapeText(`(${kind}) · ${set.status.replace(/_/g, ' ')} · ${failed.length} of ${set.outcomes.length} failed`)}${overridden}${error}`
   )
@@ -160,8 +165,8 @@ function runTasksSection(checks: RunChecks, detail: Detail, level: number): Chun
   const tasks = checks.taskResults
   if (tasks.length === 0) return []
   const ordered = [
-    ...tasks.filter(t => FAILED.has(t.status)),
-    ...tasks.filter(t => !FAILED.has(t.status))
+    ...tasks.filter(t => isFailedStatus(t.status)),
+    ...tasks.filter(t => !isFailedStatus(t.status))
   ]
   const listed = ordered.slice(0, LISTED[detail])
   const rows = listed.map(task => taskRow(task, checks.runStatus))

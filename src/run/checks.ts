@@ -75,6 +75,11 @@ export function worstCheckStatus(statuses: readonly CheckStatus[]): CheckStatus 
 
 const FAILED = new Set(['failed', 'errored', 'soft_failed', 'hard_failed', 'unreachable'])
 
+/** A policy, set, check or task status that means it failed or could not run. */
+export function isFailedStatus(status: string): boolean {
+  return FAILED.has(status)
+}
+
 /** A policy that failed or errored, unless its set was overridden. */
 export function failedPolicies(checks: RunChecks): { set: PolicySet; policy: PolicyOutcome }[] {
   return checks.policySets.flatMap(set =>
@@ -85,7 +90,7 @@ export function failedPolicies(checks: RunChecks): { set: PolicySet; policy: Pol
 }
 
 /** A set that failed as a whole (an error before any policy ran), not overridden. */
-function setsErroredWithoutOutcomes(checks: RunChecks): PolicySet[] {
+export function setsErroredWithoutOutcomes(checks: RunChecks): PolicySet[] {
   return checks.policySets.filter(
     set => !set.overridden && set.outcomes.length === 0 && FAILED.has(set.status)
   )

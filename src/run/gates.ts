@@ -2,10 +2,15 @@
 // own status and the cost estimate. Pure functions of the RunChecks model.
 import type { GateTrip } from '../result.js'
 import type { RunChecks } from './checks.js'
-import { failedPolicies, isAdvisory, runFailure } from './checks.js'
+import {
+  failedPolicies,
+  isAdvisory,
+  isFailedStatus,
+  runFailure,
+  setsErroredWithoutOutcomes
+} from './checks.js'
 import { compareDecimals } from './decimal.js'
 
-const FAILED_TASK = new Set(['failed', 'errored', 'unreachable'])
 const LISTED = 5
 
 export type RunCondition = 'policy' | 'advisory' | 'run-task'
@@ -26,9 +31,7 @@ export function runConditionTrip(condition: RunCondition, checks: RunChecks): Ga
   switch (condition) {
     case 'policy': {
       const failed = failedPolicies(checks).filter(({ policy }) => !isAdvisory(policy.enforcement))
-      const erroredSets = checks.policySets.filter(
-        set => !set.overridden && set.outcomes.length === 0 && FAILED_TASK.has(set.status)
-      )
+      const erroredSets = setsErroredWithoutOutcomes(checks)
       const names = [
         ...failed.map(
           ({ set, policy }) =>
@@ -43,7 +46,7 @@ export function runConditionTrip(condition: RunCondition, checks: RunChecks): Ga
         .filter(({ policy }) => isAdvisory(policy.enforcement))
         .map(({ set, policy }) => `${policy.name} (${set.name})`)
       const tasks = checks.taskResults
-        .filter(task => isAdvisory(task.enforcement) && FAILED_TASK.has(task.status))
+        .filter(task => isAdvisory(task.enforcement) && isFailedStatus(task.status))
         .map(task => `run task ${task.name} (${task.status})`)
       return trip(
         'advisory',
@@ -54,7 +57,7 @@ export function runConditionTrip(condition: RunCondition, checks: RunChecks): Ga
     }
     case 'run-task': {
       const tasks = checks.taskResults
-        .filter(task => !isAdvisory(task.enforcement) && FAILED_TASK.has(task.status))
+        .filter(task => !isAdvisory(task.enforcement) && isFailedStatus(task.status))
         .map(task => `${task.name} (${task.stage}, ${task.status})`)
       return trip('run-task', tasks, 'mandatory run task failed', 'mandatory run tasks failed')
     }
