@@ -409,6 +409,53 @@ describe('waiting for the whole run', () => {
     expect(step.summary).toContain('<code>policy-299</code>')
   })
 
+  it('waits through the pauses of a run that can be applied until nothing is pending', async () => {
+    const run = world().tfc.addRun({
+      workspace: 'network',
+      planJson: CHANGES,
+      operation: 'plan_and_apply',
+      statuses: [
+        { plan: 'finished', run: 'post_plan_running' },
+        // A pause before confirmation, while a task stage and the estimate are still going.
+        { plan: 'finished', run: 'post_plan_completed' },
+        { plan: 'finished', run: 'cost_estimating' },
+        { plan: 'finished', run: 'cost_estimated' }
+      ],
+      postPlan: {
+        taskStages: [
+          {
+            stage: 'post_plan',
+            status: 'passed',
+            taskResults: [{ name: 'scan', status: 'passed', enforcement: 'mandatory' }]
+          }
+        ],
+        costEstimate: COST
+      }
+    })
+    const step = await world().run({ 'run-id': run.id })
+    expect(step.code).toBe(0)
+    expect(step.outputs).toMatchObject({
+      'run-status': 'cost_estimated',
+      'run-tasks-status': 'passed',
+      'cost-delta-monthly': '14.612'
+    })
+    expect(step.log).toContain('run status: post_plan_completed')
+  })
+
+  it('counts the post-plan stages against wait-timeout', async () => {
+    const run = world().tfc.addRun({
+      workspace: 'network',
+      planJson: CHANGES,
+      statuses: [{ plan: 'finished', run: 'post_plan_running' }],
+      postPlan: { taskStages: [{ stage: 'post_plan', status: 'passed' }] }
+    })
+    const step = await world().run({ 'run-id': run.id, 'wait-timeout': '3s' })
+    expect(step.code).toBe(1)
+    expect(step.annotations.errors.join('\n')).toMatch(
+      /Timed out after 0m0\ds .*the last plan status was "finished" and the run status "post_plan_running"/
+    )
+  })
+
   it('stops at the final plan with wait-for: plan, reading nothing of the rest', async () => {
     const run = addRun(world(), 'errored', {
       costEstimate: COST,
