@@ -17,6 +17,7 @@ import {
 } from './tfc/run-progress.js'
 import { readRunChecks } from './tfc/run-checks.js'
 import type { RunChecks } from './run/checks.js'
+import { isFailedStatus } from './run/checks.js'
 import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
@@ -73,7 +74,12 @@ export async function inspectTarget(
   if (snapshot.planStatus === 'finished') {
     Object.assign(result, await readPlanDetails(client, snapshot, settings))
   } else if (stopped) {
-    result.detailsNote = `There is no plan: the run stopped before planning (run status ${snapshot.runStatus}).`
+    const culprits = (result.checks?.taskResults ?? []).filter(task => isFailedStatus(task.status))
+    const named =
+      culprits.length > 0
+        ? `: ${culprits.map(task => `run task ${task.name} ${task.status}`).join(', ')}`
+        : ''
+    result.detailsNote = `There is no plan: the run stopped before planning (run status ${snapshot.runStatus})${named}.`
   } else {
     result.detailsNote = `There is no JSON plan: the plan ${snapshot.planStatus}.`
     if (snapshot.plan.logReadUrl) {

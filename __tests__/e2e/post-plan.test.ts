@@ -512,6 +512,9 @@ describe('waiting for the whole run', () => {
       const comment = plainText(commentOf(world()))
       expect(comment).toContain('a pre-plan run task failed: the run awaits an override')
       expect(comment).toContain(
+        'the run stopped before planning (run status pre_plan_awaiting_decision): run task repo-guard failed.'
+      )
+      expect(comment).toContain(
         '<code>repo-guard</code> | pre-plan | ❌ failed | mandatory | unsigned commit'
       )
     }
