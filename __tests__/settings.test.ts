@@ -75,6 +75,8 @@ describe('getSettings defaults', () => {
       target: { kind: 'runs', runIds: [RUN_ID] },
       waitTimeoutMs: 30 * 60_000,
       pollIntervalMs: 3000,
+      waitFor: 'run',
+      maxMonthlyCostIncrease: undefined,
       githubToken: '',
       githubApiUrl: 'https://api.github.com',
       githubServerUrl: 'https://github.com',
@@ -84,7 +86,8 @@ describe('getSettings defaults', () => {
       commentMode: 'per-workspace',
       commentLabel: '',
       prNumber: undefined,
-      failOn: ['errored'],
+      // The whole run gates by default: a policy or run task HCP Terraform failed fails the step.
+      failOn: ['errored', 'policy', 'run-task'],
       protect: [],
       details: true,
       sentinelMocks: 'off',
@@ -594,7 +597,8 @@ describe('gates and options', () => {
     ['destroy', ['destroy']],
     ['Errored, DESTROY\nreplace', ['errored', 'destroy', 'replace']],
     ['changes,drift,changes', ['changes', 'drift']],
-    ['none', ['none']]
+    ['none', ['none']],
+    ['policy, Advisory\nrun-task', ['policy', 'advisory', 'run-task']]
   ])('fail-on %j is %j', (value, conditions) => {
     expect(settingsOf({ 'fail-on': value }).failOn).toEqual(conditions)
   })
@@ -602,8 +606,39 @@ describe('gates and options', () => {
   it('rejects unknown fail-on conditions, listing the valid ones', () => {
     const error = problemsOf({ 'fail-on': 'errored, destory, sometimes' })
     expect(error.message).toContain('Input `fail-on` is "destory, sometimes"')
-    expect(error.message).toContain('errored, changes, destroy, replace, drift or none')
+    expect(error.message).toContain(
+      'errored, changes, destroy, replace, drift, policy, advisory, run-task or none'
+    )
   })
+
+  it.each([
+    ['run', 'run'],
+    ['Plan', 'plan']
+  ])('wait-for %j is %j', (value, waitFor) => {
+    expect(settingsOf({ 'wait-for': value }).waitFor).toBe(waitFor)
+  })
+
+  it('rejects an unknown wait-for', () => {
+    const error = problemsOf({ 'wait-for': 'apply' })
+    expect(error.message).toContain('Input `wait-for` is "apply"')
+  })
+
+  it.each([
+    ['100', '100'],
+    ['12.50', '12.50'],
+    ['$0.5', '0.5']
+  ])('max-monthly-cost-increase %j is the exact decimal %j', (value, limit) => {
+    expect(settingsOf({ 'max-monthly-cost-increase': value }).maxMonthlyCostIncrease).toBe(limit)
+  })
+
+  it.each(['-5', '1e3', '10 USD', '12,50', 'lots'])(
+    'rejects max-monthly-cost-increase %j, naming the input and the fix',
+    value => {
+      const error = problemsOf({ 'max-monthly-cost-increase': value })
+      expect(error.message).toContain('Input `max-monthly-cost-increase`')
+      expect(error.message).toContain('use a number of USD a month')
+    }
+  )
 
   it('rejects none combined with other conditions', () => {
     const error = problemsOf({ 'fail-on': 'none, destroy' })

@@ -9,7 +9,7 @@ import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -20,6 +20,8 @@ outputs and the job summary.
   --scenario monorepo  three VCS-driven workspaces found by the PR's head commit (no run ID),
                        one of them errored, in one combined comment
   --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
+  --scenario policy    one run that goes on after its plan: a mandatory OPA policy fails (the
+                       run errors), an advisory run task fails, and the cost estimate rises
   --log                also print the step's log
   --help               this text`
 

@@ -39,10 +39,96 @@ const SCENARIOS = {
   sentinel(tfc, plan) {
     const run = tfc.addRun(demoRun('networking-staging', plan))
     return { 'run-id': run.id, 'sentinel-mocks': 'true' }
+  },
+  policy(tfc, plan) {
+    const run = tfc.addRun({
+      ...demoRun('networking-staging', plan),
+      statuses: [
+        'pending',
+        'running',
+        { plan: 'finished', run: 'post_plan_running' },
+        { plan: 'finished', run: 'cost_estimating' },
+        { plan: 'finished', run: 'errored' }
+      ],
+      postPlan: POLICY_DEMO
+    })
+    return { 'run-id': run.id, 'max-monthly-cost-increase': '100' }
   }
 }
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS)
+
+/**
+ * Post-plan results of the policy scenario, as HCP Terraform would report them.
+ * @type {import('../test/sim/tfc.mjs').PostPlanSpec}
+ */
+const POLICY_DEMO = {
+  taskStages: [
+    {
+      stage: 'post_plan',
+      status: 'failed',
+      taskResults: [
+        {
+          name: 'tfsec',
+          status: 'passed',
+          enforcement: 'mandatory',
+          message: '0 high, 0 medium findings',
+          url: 'https://scanner.example.com/results/1842'
+        },
+        {
+          name: 'infracost-budget',
+          status: 'failed',
+          enforcement: 'advisory',
+          message: 'Monthly cost rises 38% (budget: 10%)',
+          url: 'https://cost.example.com/runs/77'
+        }
+      ],
+      policyEvaluations: [
+        {
+          kind: 'opa',
+          status: 'failed',
+          policySets: [
+            {
+              name: 'aws-guardrails',
+              outcomes: [
+                {
+                  policy_name: 'deny-wide-ingress',
+                  status: 'failed',
+                  enforcement_level: 'mandatory',
+                  description: 'Security groups must not widen ingress beyond 10.0.0.0/16',
+                  output: [
+                    {
+                      print:
+                        'aws_security_group.web: ingress_cidr 10.0.0.0/8 is wider than 10.0.0.0/16'
+                    }
+                  ]
+                },
+                {
+                  policy_name: 'require-team-tag',
+                  status: 'passed',
+                  enforcement_level: 'mandatory'
+                },
+                {
+                  policy_name: 'prefer-gp3-volumes',
+                  status: 'passed',
+                  enforcement_level: 'advisory'
+                }
+              ]
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  costEstimate: {
+    status: 'finished',
+    prior: '182.4',
+    proposed: '251.712',
+    delta: '69.312',
+    matched: 5,
+    unmatched: 2
+  }
+}
 
 /** @param {string} workspace @param {string} planJson */
 function demoRun(workspace, planJson) {

@@ -9,6 +9,15 @@ import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
 import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
 import { waitForPlan } from './tfc/wait.js'
+import {
+  isKnownRunStatus,
+  isPlanOver,
+  isRunOver,
+  stoppedBeforePlanning
+} from './tfc/run-progress.js'
+import { readRunChecks } from './tfc/run-checks.js'
+import type { RunChecks } from './run/checks.js'
+import { isFailedStatus } from './run/checks.js'
 import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
@@ -25,13 +34,16 @@ export async function inspectTarget(
   concurrent = false
 ): Promise<WorkspaceResult> {
   const label = 'runId' in target ? target.runId : target.planId
+  const postPlan = settings.waitFor === 'run'
   const poll = (): Promise<RunSnapshot | PlanSnapshot> =>
-    'runId' in target ? getRun(client, target.runId) : getPlan(client, target.planId)
+    'runId' in target ? getRun(client, target.runId, { postPlan }) : getPlan(client, target.planId)
 
   const wait = (): Promise<RunSnapshot | PlanSnapshot> =>
     waitForPlan(poll, {
       timeoutMs: settings.waitTimeoutMs,
       maxIntervalMs: settings.pollIntervalMs,
+      isOver: postPlan ? isRunOver : isPlanOver,
+      isKnownRunStatus: postPlan ? isKnownRunStatus : undefined,
       signal,
       label,
       log: line => core.info(line)
@@ -47,6 +59,7 @@ export async function inspectTarget(
     workspace: snapshot.workspaceName,
     runUrl: snapshot.runUrl,
     status: snapshot.planStatus,
+    runStatus: snapshot.runStatus,
     model: countsOnlyModel(snapshot.plan),
     diagnostics: [],
     execution: snapshot.execution,
@@ -54,8 +67,20 @@ export async function inspectTarget(
     warnings: []
   }
 
+  const stopped = stoppedBeforePlanning(snapshot)
+  if (snapshot.runId !== undefined && (postPlan || stopped)) {
+    result.checks = await readChecks(client, snapshot.runId, snapshot, postPlan)
+  }
+
   if (snapshot.planStatus === 'finished') {
     Object.assign(result, await readPlanDetails(client, snapshot, settings))
+  } else if (stopped) {
+    const culprits = (result.checks?.taskResults ?? []).filter(task => isFailedStatus(task.status))
+    const named =
+      culprits.length > 0
+        ? `: ${culprits.map(task => `run task ${task.name} ${task.status}`).join(', ')}`
+        : ''
+    result.detailsNote = `There is no plan: the run stopped before planning (run status ${snapshot.runStatus})${named}.`
   } else {
     result.detailsNote = `There is no JSON plan: the plan ${snapshot.planStatus}.`
     if (snapshot.plan.logReadUrl) {
@@ -71,7 +96,10 @@ export async function inspectTarget(
     }
   }
 
-  result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect)
+  result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect, {
+    checks: result.checks,
+    maxMonthlyCostIncrease: settings.maxMonthlyCostIncrease
+  })
   result.commitSha = await ingressCommit(client, snapshot, settings)
 
   if (settings.sentinelMocks !== 'off') {
@@ -99,6 +127,22 @@ async function ingressCommit(
     core.debug(`The run's commit could not be read: ${(error as Error).message}`)
     return undefined
   }
+}
+
+/** The run's post-plan results; the run is read again when waiting did not ask for them. */
+async function readChecks(
+  client: TfcClient,
+  runId: string,
+  snapshot: RunSnapshot | PlanSnapshot,
+  postPlanRead: boolean
+): Promise<RunChecks> {
+  const run =
+    postPlanRead && 'postPlan' in snapshot && snapshot.postPlan
+      ? (snapshot as RunSnapshot)
+      : await getRun(client, runId, { postPlan: true })
+  const checks = await readRunChecks(client, run)
+  for (const note of checks.notes) core.info(`${runId}: ${note}`)
+  return checks
 }
 
 async function readPlanDetails(

@@ -1,5 +1,6 @@
 // What the action learned about one workspace's plan: the renderers, publishers and outputs read this.
 import type { PlanModel } from './plan/model.js'
+import type { RunChecks } from './run/checks.js'
 
 /** Final plan statuses: finished, errored, canceled, unreachable (other strings are tolerated). */
 export type PlanStatus = string
@@ -30,11 +31,20 @@ export interface Diagnostic {
   snippet?: DiagnosticSnippet
 }
 
-export type FailCondition = 'errored' | 'changes' | 'destroy' | 'replace' | 'drift' | 'none'
+export type FailCondition =
+  | 'errored'
+  | 'changes'
+  | 'destroy'
+  | 'replace'
+  | 'drift'
+  | 'policy'
+  | 'advisory'
+  | 'run-task'
+  | 'none'
 
 /** One tripped merge gate and the resources that tripped it. */
 export interface GateTrip {
-  condition: Exclude<FailCondition, 'none'> | 'protect'
+  condition: Exclude<FailCondition, 'none'> | 'protect' | 'cost'
   /** One line, e.g. "2 resources would be destroyed". */
   message: string
   addresses: string[]
@@ -53,6 +63,10 @@ export interface WorkspaceResult {
   workspace?: string
   runUrl?: string
   status: PlanStatus
+  /** The run's status when the action stopped waiting (runs only). */
+  runStatus?: string
+  /** Run tasks, policies and the cost estimate (`wait-for: run`, or a run stopped before planning). */
+  checks?: RunChecks
   model: PlanModel
   /** Why per-resource detail is missing (model.source is 'api-counts'), and how to get it. */
   detailsNote?: string

@@ -8,6 +8,8 @@ import type { FailCondition } from './result.js'
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
 export type SentinelMocksPolicy = 'off' | 'on' | 'required'
+/** Wait for the plan only, or for the run's task stages, policies and cost estimate too. */
+export type WaitFor = 'run' | 'plan'
 
 /** How the runs are named: by run IDs, by plan IDs, or found by workspace and commit. */
 export type RunTarget =
@@ -24,6 +26,9 @@ export interface Settings {
   target: RunTarget
   waitTimeoutMs: number
   pollIntervalMs: number
+  waitFor: WaitFor
+  /** USD a month, an exact decimal string; the step fails when the cost delta is larger. */
+  maxMonthlyCostIncrease?: string
   githubToken: string
   githubApiUrl: string
   /** Web origin of GitHub, e.g. `https://github.com` (GITHUB_SERVER_URL): where commits are linked. */
@@ -80,7 +85,8 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: 'update',
   'comment-mode': 'per-workspace',
   details: 'true',
-  'fail-on': 'errored',
+  'fail-on': 'errored,policy,run-task',
+  'wait-for': 'run',
   'sentinel-mocks': 'false',
   'sentinel-mocks-keep': 'false'
 }
@@ -108,8 +114,12 @@ const FAIL_CONDITIONS: readonly FailCondition[] = [
   'destroy',
   'replace',
   'drift',
+  'policy',
+  'advisory',
+  'run-task',
   'none'
 ]
+const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan' }
 
 /** Where a value came from, for messages: the input, or the environment variable it fell back to. */
 interface Sourced {
@@ -172,6 +182,11 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     target,
     waitTimeoutMs,
     pollIntervalMs,
+    waitFor: parseChoice('wait-for', readInput(env, 'wait-for'), WAIT_FOR, report),
+    maxMonthlyCostIncrease: parseMaxCostIncrease(
+      readInput(env, 'max-monthly-cost-increase'),
+      report
+    ),
     githubToken: githubToken?.value ?? '',
     githubApiUrl: (env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
     githubServerUrl: (env.GITHUB_SERVER_URL?.trim() || DEFAULT_GITHUB_SERVER_URL).replace(
@@ -526,6 +541,23 @@ function parseCommentLabel(text: string, report: Report): string {
     )
   }
   return text
+}
+
+/** A plain amount of USD: digits with an optional fraction, no sign, unit or exponent. */
+function parseMaxCostIncrease(text: string, report: Report): string | undefined {
+  if (text === '') return undefined
+  const amount = text.replace(/^\$/, '')
+  if (!/^\d+(\.\d+)?$/.test(amount)) {
+    report(
+      badValue(
+        'Input `max-monthly-cost-increase`',
+        text,
+        'use a number of USD a month, e.g. 100 or 12.50, or leave it empty for no limit'
+      )
+    )
+    return undefined
+  }
+  return amount
 }
 
 function parseFailOn(text: string, report: Report): FailCondition[] {

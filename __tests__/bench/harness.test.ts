@@ -119,7 +119,8 @@ describe('prepareActionRun', () => {
         INPUT_TOKEN: 'secret',
         INPUT_HOSTNAME: ORIGIN,
         INPUT_COMMENT: 'off',
-        'INPUT_FAIL-ON': 'errored',
+        // action.yml's default, as the runner passes it
+        'INPUT_FAIL-ON': 'errored,policy,run-task',
         GITHUB_EVENT_NAME: 'pull_request'
       })
       expect(prepared.env.NODE_OPTIONS).toBeUndefined()

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
+import { runOutputs, summarizeChecks } from './run-outputs.js'
 
 const NO_COUNTS: PlanCounts = emptyCounts()
 
@@ -55,6 +56,8 @@ interface ResultSummary {
   sentinelMocksPath?: string
   comment?: { id: number; url: string }
   execution?: WorkspaceResult['execution']
+  /** Run tasks, policies and the cost estimate, when the action waited for them. */
+  checks?: object
   /** Set when the address lists were left out to keep the output within GitHub's limit. */
   addressesOmitted?: true
 }
@@ -107,7 +110,8 @@ export function buildOutputs(results: WorkspaceResult[]): Record<string, string>
     'comment-url': listOf(results, result => result.comment?.url),
     'failed-checks': failedChecks(results),
     results: resultsOutput(results),
-    'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path)
+    'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path),
+    ...runOutputs(results)
   }
 }
 
@@ -192,7 +196,8 @@ function summarizeResult(result: WorkspaceResult): ResultSummary {
     jsonPath: result.jsonPath,
     sentinelMocksPath: result.sentinelMocks?.path,
     comment: result.comment,
-    execution: result.execution
+    execution: result.execution,
+    checks: summarizeChecks(result.checks)
   }
 }
 

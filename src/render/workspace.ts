@@ -29,6 +29,8 @@ import { renderOutputsDiff, renderResourceDiff } from './diff.js'
 import type { Chunk } from './budget.js'
 import { NOTE_SLOT } from './budget.js'
 import { memoizeByObject } from './memo.js'
+import { runChecksSections, runStatusBlock } from './run-checks.js'
+import { runFailure } from '../run/checks.js'
 
 /** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
 export type Detail = 'full' | 'compact'
@@ -64,10 +66,12 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
       : []),
     block(headerLines(result, options.commit)),
     block(countsTable(result.model.counts, result.model.source === 'api-counts')),
+    ...runStatusChunk(result),
     ...(options.noteSlot ? [NOTE_SLOT as Chunk] : []),
     ...alerts(result, options.detail).map(block),
     ...diagnosticsSection(result, options.detail, sub),
     ...failedChecksSection(result, options.detail, sub),
+    ...runChecksSections(result, options.detail, sub),
     ...resourceSection(result, options, sub),
     ...outputsSection(result.model.outputs, options, sub),
     ...driftSection(result.model.drift, options, sub),
@@ -108,7 +112,20 @@ export function statusIcon(result: WorkspaceResult): string {
   }
 }
 
+/** The plan's status, and the run's when HCP Terraform failed the run or holds it. */
 export function statusText(result: WorkspaceResult): string {
+  const held = result.checks && runFailure(result.checks.runStatus)
+  const plan = planStatusText(result)
+  if (!held || isErrored(result) || result.status === 'canceled') return plan
+  return result.status === 'finished' ? `${plan} · ${held}` : held
+}
+
+function runStatusChunk(result: WorkspaceResult): Chunk[] {
+  const text = runStatusBlock(result)
+  return text === undefined ? [] : [block(text)]
+}
+
+function planStatusText(result: WorkspaceResult): string {
   if (isErrored(result)) return 'plan errored'
   switch (result.status) {
     case 'finished':

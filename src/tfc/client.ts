@@ -12,11 +12,13 @@ export interface ApiRequestOptions {
   body?: unknown
   /** Statuses returned to the caller instead of thrown (e.g. [204, 307, 404]). */
   accept?: number[]
+  /** The body as text instead of JSON (e.g. a policy check's output). */
+  text?: boolean
 }
 
 export interface ApiResponse<T> {
   status: number
-  /** Parsed JSON body; undefined for empty bodies (204, 307). */
+  /** Parsed JSON body (the text with `text`); undefined for empty bodies (204, 307). */
   body: T | undefined
   /** Absolute `Location` for redirects (never followed automatically). */
   location?: string
@@ -166,6 +168,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         status: number
         text: string
       }): { json: unknown } | undefined => {
+        if (request.text) return { json: answer.text }
         if (!bodies.has(answer)) bodies.set(answer, tryParseJson(answer.text))
         return bodies.get(answer)
       }

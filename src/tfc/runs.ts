@@ -2,6 +2,7 @@
 import type { ExecutionDetails } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
+import { TfcApiError, apiErrorMessage } from './errors.js'
 
 /** The plan's own attributes; counts are absent until the plan has finished. */
 export interface PlanAttributes {
@@ -38,16 +39,38 @@ export interface RunSnapshot extends PlanSnapshot {
   runId: string
   runStatus: string
   configurationVersionId?: string
+  /** Read when the run was asked for with its post-plan work (`postPlan`). */
+  postPlan?: PostPlanLinks
 }
 
-type Resource = JsonApiResource<Record<string, unknown>>
+/** What the run document says about its post-plan work, as far as one request can tell. */
+export interface PostPlanLinks {
+  /** Undefined when the server does not know task stages (older TFE). */
+  taskStages?: { id: string; stage: string; status: string }[]
+  /** Null when cost estimation is off. */
+  costEstimate: { id: string; status: string } | null
+  policyCheckIds: string[]
+}
 
-/** `GET /runs/:id?include=plan,workspace`: one request, unless the server leaves out `included`. */
-export async function getRun(client: TfcClient, runId: string): Promise<RunSnapshot> {
+/** Servers that answered 400 to `include=task_stages` (older TFE): not asked again. */
+const withoutTaskStages = new WeakSet<TfcClient>()
+
+export type Resource = JsonApiResource<Record<string, unknown>>
+
+/**
+ * `GET /runs/:id?include=plan,workspace`: one request, unless the server leaves out `included`.
+ * With `postPlan`, the task stages and the cost estimate come along in the same request (asked
+ * again without task stages when an older TFE rejects that include).
+ */
+export async function getRun(
+  client: TfcClient,
+  runId: string,
+  options: { postPlan?: boolean } = {}
+): Promise<RunSnapshot> {
   const path = `/runs/${encodeURIComponent(runId)}`
-  const { body } = await client.api<JsonApiDocument>(path, {
-    query: { include: 'plan,workspace' }
-  })
+  const body = options.postPlan
+    ? await getRunWithPostPlan(client, path)
+    : (await client.api<JsonApiDocument>(path, { query: { include: 'plan,workspace' } })).body
   const run = primaryResource(body, `GET ${path}`)
   const planId = relatedId(run, 'plan')
   if (planId === undefined) throw new Error(`Run ${runId} has no plan in HCP Terraform's answer.`)
@@ -64,7 +87,62 @@ export async function getRun(client: TfcClient, runId: string): Promise<RunSnaps
     runId: run.id,
     runStatus: stringAttribute(run, 'status') ?? 'unknown',
     configurationVersionId: relatedId(run, 'configuration-version'),
-    ...workspaceContext(client.origin, workspace, run.id)
+    ...workspaceContext(client.origin, workspace, run.id),
+    ...(options.postPlan
+      ? { postPlan: postPlanLinks(body, run, !withoutTaskStages.has(client)) }
+      : {})
+  }
+}
+
+async function getRunWithPostPlan(
+  client: TfcClient,
+  path: string
+): Promise<JsonApiDocument | undefined> {
+  /** The body, or 'rejected' when an older server does not know one of the include values. */
+  const ask = async (include: string): Promise<{ body?: JsonApiDocument } | 'rejected'> => {
+    const answer = await client.api<JsonApiDocument>(path, { query: { include }, accept: [400] })
+    if (answer.status !== 400) return { body: answer.body }
+    const said = JSON.stringify(answer.body ?? '')
+    if (/invalid include/i.test(said)) return 'rejected'
+    throw new TfcApiError(apiErrorMessage(`GET ${path}?include=${include}`, 400, said), 400)
+  }
+  if (!withoutTaskStages.has(client)) {
+    const answer = await ask('plan,workspace,cost_estimate,task_stages')
+    if (answer !== 'rejected') return answer.body
+    withoutTaskStages.add(client)
+  }
+  const answer = await ask('plan,workspace,cost_estimate')
+  if (answer === 'rejected') {
+    throw new TfcApiError(`GET ${path}: the server rejected include=cost_estimate (400).`, 400)
+  }
+  return answer.body
+}
+
+function postPlanLinks(
+  document: JsonApiDocument | undefined,
+  run: Resource,
+  taskStagesKnown: boolean
+): PostPlanLinks {
+  const costId = relatedId(run, 'cost-estimate')
+  const cost = costId === undefined ? undefined : findIncluded(document, 'cost-estimates', costId)
+  const stageIds = relatedIds(run, 'task-stages')
+  return {
+    taskStages: taskStagesKnown
+      ? stageIds.map(id => {
+          const stage = findIncluded(document, 'task-stages', id)
+          return {
+            id,
+            stage: (stage && stringAttribute(stage, 'stage')) ?? 'unknown',
+            // Not included: assume it is still going, so waiting goes on until it can be read.
+            status: (stage && stringAttribute(stage, 'status')) ?? 'pending'
+          }
+        })
+      : undefined,
+    costEstimate:
+      costId === undefined
+        ? null
+        : { id: costId, status: (cost && stringAttribute(cost, 'status')) ?? 'pending' },
+    policyCheckIds: relatedIds(run, 'policy-checks')
   }
 }
 
@@ -148,7 +226,7 @@ async function fetchResource(client: TfcClient, path: string): Promise<Resource>
   return primaryResource(body, `GET ${path}`)
 }
 
-function primaryResource(document: JsonApiDocument | undefined, request: string): Resource {
+export function primaryResource(document: JsonApiDocument | undefined, request: string): Resource {
   const data = document?.data
   if (!isRecord(data) || Array.isArray(data) || typeof data.id !== 'string') {
     throw new Error(`${request}: HCP Terraform's answer has no resource in "data".`)
@@ -157,7 +235,7 @@ function primaryResource(document: JsonApiDocument | undefined, request: string)
 }
 
 /** An included resource, if the server sent it with its attributes. */
-function findIncluded(
+export function findIncluded(
   document: JsonApiDocument | undefined,
   type: string,
   id: string
@@ -167,23 +245,28 @@ function findIncluded(
   )
 }
 
-function relatedId(resource: Resource, name: string): string | undefined {
+export function relatedId(resource: Resource, name: string): string | undefined {
   const data = resource.relationships?.[name]?.data
   return data && !Array.isArray(data) && typeof data.id === 'string' ? data.id : undefined
 }
 
-function stringAttribute(resource: Resource, name: string): string | undefined {
+export function relatedIds(resource: Resource, name: string): string[] {
+  const data = resource.relationships?.[name]?.data
+  return Array.isArray(data) ? data.map(item => item.id) : []
+}
+
+export function stringAttribute(resource: Resource, name: string): string | undefined {
   return asString(resource.attributes?.[name])
 }
 
-function asString(value: unknown): string | undefined {
+export function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-function asCount(value: unknown): number | undefined {
+export function asCount(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

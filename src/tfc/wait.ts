@@ -1,4 +1,4 @@
-// Polls until the plan (not the run) has a final status, logging like the Terraform CLI does.
+// Polls until the plan has a final status, or the run's post-plan work is over (`isOver`), logging like the Terraform CLI does.
 import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
 
@@ -8,8 +8,12 @@ export interface StatusSnapshot {
   runStatus?: string
 }
 
-export interface WaitOptions {
+export interface WaitOptions<S extends StatusSnapshot = StatusSnapshot> {
   timeoutMs: number
+  /** When waiting is over; default: the plan has a final status. */
+  isOver?: (snapshot: S) => boolean
+  /** Run statuses this action knows (others are logged once); default: not checked. */
+  isKnownRunStatus?: (status: string) => boolean
   /** Longest pause between two polls (the `poll-interval` input). */
   maxIntervalMs: number
   now?: () => number
@@ -63,14 +67,17 @@ export function pauseAfterPoll(
   planStatus: string,
   maxIntervalMs: number
 ): number {
-  const cap = planStatus === 'running' ? maxIntervalMs * RUNNING_SHARE_OF_MAX : maxIntervalMs
+  // A finished plan still awaited means post-plan work is running: it too can end any moment.
+  const running = planStatus === 'running' || planStatus === 'finished'
+  const cap = running ? maxIntervalMs * RUNNING_SHARE_OF_MAX : maxIntervalMs
   return Math.round(Math.min(cap, FIRST_PAUSE_MS * PAUSE_GROWTH ** pollIndex))
 }
 
 export async function waitForPlan<S extends StatusSnapshot>(
   poll: () => Promise<S>,
-  options: WaitOptions
+  options: WaitOptions<S>
 ): Promise<S> {
+  const isOver = options.isOver ?? ((s: S) => isFinalPlanStatus(s.planStatus))
   const { timeoutMs, maxIntervalMs, signal } = options
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }))
@@ -92,13 +99,24 @@ export async function waitForPlan<S extends StatusSnapshot>(
     const { planStatus, runStatus } = snapshot
     const statuses = describeStatuses(snapshot)
 
-    if (isFinalPlanStatus(planStatus)) {
-      say(`Plan ${planStatus} (${statuses}, ${elapsed()} elapsed).`)
+    if (isOver(snapshot)) {
+      const what = !isFinalPlanStatus(planStatus)
+        ? `Run ${runStatus ?? 'stopped'}`
+        : isFinalPlanStatus(previous?.planStatus ?? '')
+          ? 'Run tasks, policies and cost estimate over'
+          : `Plan ${planStatus}`
+      say(`${what} (${statuses}, ${elapsed()} elapsed).`)
       return snapshot
     }
     if (!KNOWN_PLAN_STATUSES.has(planStatus) && !unknownSeen.has(planStatus)) {
       unknownSeen.add(planStatus)
       say(`Plan status "${planStatus}" is new to this action; waiting for a final one.`)
+    }
+    const knownRun = options.isKnownRunStatus
+    // Keyed by the word: a new status both plan and run report is logged once.
+    if (runStatus && knownRun && !knownRun(runStatus) && !unknownSeen.has(runStatus)) {
+      unknownSeen.add(runStatus)
+      say(`Run status "${runStatus}" is new to this action; waiting for the run to end.`)
     }
     const changed = planStatus !== previous?.planStatus || runStatus !== previous?.runStatus
     if (changed) {
@@ -126,8 +144,9 @@ export async function waitForPlan<S extends StatusSnapshot>(
 }
 
 function waitingPhrase(planStatus: string): string {
-  return WAITING_TO_START.has(planStatus)
-    ? 'Waiting for the plan to start...'
+  if (WAITING_TO_START.has(planStatus)) return 'Waiting for the plan to start...'
+  return isFinalPlanStatus(planStatus)
+    ? 'Waiting for run tasks, policies and the cost estimate...'
     : 'Waiting for the plan to finish...'
 }
 

@@ -47,6 +47,66 @@ export interface SimulatorOptions {
   listRateLimit?: boolean
   /** TFP-API-Version of the ping endpoint (default 2.6). */
   apiVersion?: string
+  /** false: an older TFE, which answers 400 to include=task_stages and 404 to task stages. */
+  taskStages?: boolean
+}
+
+/** One policy's outcome inside a policy-set outcome, with the API's snake_case keys. */
+export interface PolicyOutcomeSpec {
+  policy_name: string
+  status: 'passed' | 'failed' | 'errored'
+  enforcement_level: 'advisory' | 'mandatory'
+  description?: string
+  query?: string
+  output?: { print: string }[]
+}
+
+export interface TaskResultSpec {
+  name: string
+  status: string
+  enforcement?: 'advisory' | 'mandatory'
+  message?: string
+  url?: string
+}
+
+/**
+ * A run's post-plan work (see tfc-post-plan.mjs). Every status given is the final one: until the
+ * run reaches its last status step, stages and results show running, estimates and checks queued.
+ */
+export interface PostPlanSpec {
+  taskStages?: {
+    stage?: 'pre_plan' | 'post_plan' | 'pre_apply' | 'post_apply'
+    status?: string
+    taskResults?: TaskResultSpec[]
+    policyEvaluations?: {
+      kind?: 'opa' | 'sentinel'
+      status?: string
+      policySets?: {
+        name: string
+        description?: string
+        overridable?: boolean
+        error?: string
+        outcomes?: PolicyOutcomeSpec[]
+      }[]
+    }[]
+  }[]
+  /** Legacy Sentinel policy checks; `output` is served at /policy-checks/:id/output. */
+  policyChecks?: {
+    status: string
+    scope?: string
+    output: string
+    result?: Record<string, unknown>
+  }[]
+  /** Decimal strings, as HCP Terraform reports them. */
+  costEstimate?: {
+    status?: string
+    prior?: string
+    proposed?: string
+    delta?: string
+    matched?: number
+    unmatched?: number
+    errorMessage?: string
+  }
 }
 
 export interface WorkspaceSpec {
@@ -109,6 +169,8 @@ export interface RunSpec {
   jsonOutputNotReadyPolls?: number
   /** Plan export progression, one step per GET (default pending → queued → finished). */
   exportStatuses?: string[]
+  /** Run tasks, policies and the cost estimate. */
+  postPlan?: PostPlanSpec
 }
 
 export interface SimRun {

@@ -7,6 +7,7 @@ import { document, jsonApiError, notFound, paginate, plainError, rateLimited } f
 import { startRecordingServer } from './server.mjs'
 import { tarGz } from './tar.mjs'
 import { planCounts, redactPlan, sentinelMockFiles, structuredLog } from './tfc-plan.mjs'
+import { createPostPlan } from './tfc-post-plan.mjs'
 
 const ROLE_RANK = { none: 0, read: 1, admin: 2 }
 const FINAL_PLAN_STATUSES = ['finished', 'errored', 'canceled', 'unreachable']
@@ -54,7 +55,8 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * Starts the API server (http://127.0.0.1:PORT) and an archivist on another origin
  * (http://localhost:PORT2) for the temporary URLs the API redirects to.
  * @param {{ tokens?: Record<string, 'admin' | 'read'>, jsonOutputNotReadyPolls?: number,
- *   archivistUrlTtlMs?: number, listRateLimit?: boolean, apiVersion?: string }} [options]
+ *   archivistUrlTtlMs?: number, listRateLimit?: boolean, apiVersion?: string,
+ *   taskStages?: boolean }} [options]
  */
 export async function startTfcSimulator(options = {}) {
   const tokens = options.tokens ?? {
@@ -92,6 +94,20 @@ export async function startTfcSimulator(options = {}) {
   })
   const apiUrl = api.origin
   const archivistUrl = archivist.origin
+  // An older TFE knows neither task stages nor their include.
+  const taskStages = options.taskStages ?? true
+  const runIncludes = SUPPORTED_RUN_INCLUDES.filter(name => taskStages || name !== 'task_stages')
+  const postPlan = createPostPlan({
+    apiUrl,
+    taskStages,
+    route,
+    visibleRun: (role, id) => {
+      const run = byRun(id)
+      return run && access(role, run) !== 'none' ? run : undefined
+    },
+    allRuns: () => runs.values(),
+    settled: run => run.override !== undefined || currentStep(run) === run.statuses.length - 1
+  })
 
   // ── API routes ────────────────────────────────────────────────────────────────────────────
 
@@ -119,7 +135,8 @@ export async function startTfcSimulator(options = {}) {
     route('POST', '/plan-exports', createExport),
     route('GET', '/plan-exports/:id', showExport),
     route('GET', '/plan-exports/:id/download', downloadExport),
-    route('DELETE', '/plan-exports/:id', deleteExport)
+    route('DELETE', '/plan-exports/:id', deleteExport),
+    ...postPlan.routes
   ]
 
   /** @param {RecordedRequest} req @returns {SimResponse} */
@@ -181,7 +198,7 @@ export async function startTfcSimulator(options = {}) {
     const run = byRun(runId)
     if (!run || access(role, run) === 'none') return notFound()
     const includes = splitList(req.query.include)
-    const unsupported = includes.filter(name => !SUPPORTED_RUN_INCLUDES.includes(name))
+    const unsupported = includes.filter(name => !runIncludes.includes(name))
     if (unsupported.length > 0) {
       return jsonApiError(400, 'Invalid include parameter', `invalid: ${unsupported.join(', ')}`)
     }
@@ -196,6 +213,7 @@ export async function startTfcSimulator(options = {}) {
       included.push(ingressResource(run))
     }
     if (includes.includes('created_by')) included.push(userResource(run))
+    included.push(...postPlan.included(run, includes))
     advanceAfterPoll(run)
     return document(includes.length > 0 ? { data, included } : { data })
   }
@@ -540,7 +558,8 @@ export async function startTfcSimulator(options = {}) {
           data: { id: run.configurationVersionId, type: 'configuration-versions' },
           links: { related: `/api/v2/runs/${run.id}/configuration-version` }
         },
-        'created-by': { data: { id: run.createdById, type: 'users' } }
+        'created-by': { data: { id: run.createdById, type: 'users' } },
+        ...postPlan.relationships(run)
       },
       links: { self: `/api/v2/runs/${run.id}` }
     }
@@ -783,6 +802,7 @@ export async function startTfcSimulator(options = {}) {
     const logText =
       spec.logText ?? structuredLog({ plan: parsedPlan, counts, terraformVersion, errored })
     run.logUrl = publish(logText, 'text/plain')
+    postPlan.attach(run, spec.postPlan)
     runs.set(run.id, run)
     return run
   }
