@@ -1,7 +1,8 @@
 // Reading Terraform's JSON plan: validated, and reduced to the parts the action uses.
-// Plans of large estates are hundreds of MB, mostly prior_state, planned_values, configuration and
-// provider_schemas, which the action never reads. readJsonPlanFile streams the file through a byte
-// tokenizer that validates everything but only builds the kept keys, one array element at a time.
+// Plans of large estates are hundreds of MB, mostly prior_state, planned_values and configuration,
+// which the action never reads (provider_schemas, in redacted plans, is kept for the diffs).
+// readJsonPlanFile streams the file through a byte tokenizer that validates everything but only
+// builds the kept keys, one array element at a time.
 import { createReadStream } from 'node:fs'
 import type { JsonPlan } from './types.js'
 
@@ -28,6 +29,7 @@ export const KEPT_KEYS: ReadonlySet<string> = new Set([
   'deferred_changes',
   'checks',
   'relevant_attributes',
+  'provider_schemas',
   'applyable',
   'complete',
   'errored',
@@ -110,6 +112,10 @@ function toPlan(fields: Record<string, unknown>): JsonPlan {
     checkResourceChange(item.resource_change, `${where}.resource_change`)
   })
   checkList(fields.checks, 'checks', checkCheckResult)
+  // Schemas only improve how diffs read: a plan whose schemas are not an object is read without.
+  if (fields.provider_schemas !== undefined && !isRecord(fields.provider_schemas)) {
+    delete fields.provider_schemas
+  }
   if (fields.errored !== undefined && typeof fields.errored !== 'boolean') {
     throw badShape('"errored" is not true or false')
   }
