@@ -57,9 +57,22 @@ export function parseJsonPlan(text: string): JsonPlan {
   return toPlan(fields)
 }
 
-/** Reads a JSON plan file without ever holding the whole file, or its unused parts, in memory. */
-export async function readJsonPlanFile(path: string): Promise<JsonPlan> {
-  const reader = new PlanStreamReader()
+/** Of a redacted plan read beside a full one, only its provider schemas are needed. */
+export const SCHEMA_KEYS: ReadonlySet<string> = new Set([
+  'format_version',
+  'plan_format_version',
+  'provider_schemas'
+])
+
+/**
+ * Reads a JSON plan file without ever holding the whole file, or its unused parts, in memory;
+ * `keep` names the top-level keys to build (a subset of KEPT_KEYS).
+ */
+export async function readJsonPlanFile(
+  path: string,
+  keep: ReadonlySet<string> = KEPT_KEYS
+): Promise<JsonPlan> {
+  const reader = new PlanStreamReader(keep)
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
     reader.push(chunk as Buffer)
   }
@@ -273,6 +286,8 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
  * sliced and parsed whole; a kept array or object is parsed one element or member at a time.
  */
 class PlanStreamReader {
+  constructor(private readonly keep: ReadonlySet<string>) {}
+
   private readonly fields: Record<string, unknown> = {}
   /** Absolute offset of the current chunk's first byte. */
   private offset = 0
@@ -534,7 +549,7 @@ class PlanStreamReader {
   /** Decides, at a value's first byte at depth 1 or 2, whether to keep it and how. */
   private maybeCapture(i: number, c: number, depth: number): void {
     if (depth === 1) {
-      if (!KEPT_KEYS.has(this.rootKey)) return
+      if (!this.keep.has(this.rootKey)) return
       // Containers are assembled child by child so that no single string holds all of them.
       if (c === 0x5b) this.collecting = []
       else if (c === 0x7b) this.collecting = {}

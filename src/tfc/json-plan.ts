@@ -1,5 +1,7 @@
 // Downloads the plan's JSON: the full `json-output` when the token may read it, else the
 // redacted one, else says why there is none. Temporary URLs are used at once and never logged.
+// Beside a full plan, the redacted one is read for its provider schemas (downloadRedactedPlan), so
+// that a token that may read only the redacted plan gets the same diffs as an admin token.
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -41,7 +43,7 @@ const PERMISSION_ADVICE =
   'for the redacted plan; organization tokens cannot read plan JSON.'
 
 type EndpointOutcome =
-  | { kind: 'saved'; path: string; bytes: number }
+  | { kind: 'saved'; path: string; bytes: number; document?: unknown }
   | { kind: 'refused'; status: number }
   | { kind: 'not-ready'; waitedMs: number }
   | { kind: 'download-failed'; problem: string }
@@ -74,6 +76,35 @@ export async function downloadJsonPlan(
   return { kind: 'unavailable', reason: explainBoth(full, redacted) }
 }
 
+/** The redacted plan beside a full one: parsed when it came inline, else the file it was saved to. */
+export type RedactedPlan = { document: unknown } | { path: string }
+
+/**
+ * The redacted plan, read beside a full plan for its provider schemas; undefined when it cannot be
+ * had (Terraform before 0.15.2, no access, a failed download): the diffs are then shown without
+ * schemas, as the full JSON plan alone allows.
+ */
+export async function downloadRedactedPlan(
+  client: TfcClient,
+  plan: { planId: string },
+  options: JsonPlanOptions
+): Promise<RedactedPlan | undefined> {
+  await mkdir(options.destDir, { recursive: true })
+  const { planId } = plan
+  const outcome = await fetchPlanJson(
+    client,
+    planId,
+    'json-output-redacted',
+    `${planId}-redacted.json`,
+    { ...options, keepInline: false }
+  )
+  if (outcome.kind === 'saved') {
+    return outcome.document !== undefined ? { document: outcome.document } : { path: outcome.path }
+  }
+  core.debug(`${planId}: no redacted plan (${describe(outcome)}); diffs are read without schemas`)
+  return undefined
+}
+
 /** A token without admin access, or an archivist that would not serve the file. */
 function worthFallingBack(full: Failure): boolean {
   return (full.kind === 'refused' && full.status !== 422) || full.kind === 'download-failed'
@@ -84,7 +115,8 @@ async function fetchPlanJson(
   planId: string,
   endpoint: 'json-output' | 'json-output-redacted',
   fileName: string,
-  options: JsonPlanOptions
+  /** keepInline false: a JSON answer that came inline is returned parsed, not written. */
+  options: JsonPlanOptions & { keepInline?: boolean }
 ): Promise<EndpointOutcome> {
   const sleep = options.sleep ?? ((ms: number) => delay(ms))
   const now = options.now ?? Date.now
@@ -112,6 +144,9 @@ async function fetchPlanJson(
           kind: 'download-failed',
           problem: `HTTP ${response.status} without a JSON document`
         }
+      }
+      if (options.keepInline === false) {
+        return { kind: 'saved', path: destination, bytes: 0, document: response.body }
       }
       const text = JSON.stringify(response.body)
       await writeFile(destination, text)

@@ -32,6 +32,8 @@ export interface PlanSnapshot {
   organization?: string
   /** `<origin>/app/<org>/<workspace>/runs/<run-id>`, as the Terraform CLI prints it. */
   runUrl?: string
+  /** The run's Terraform version (redacted JSON plans do not name it). */
+  terraformVersion?: string
 }
 
 export interface RunSnapshot extends PlanSnapshot {
@@ -58,10 +60,12 @@ export async function getRun(client: TfcClient, runId: string): Promise<RunSnaps
       : (findIncluded(body, 'workspaces', workspaceId) ??
         fetchResource(client, `/workspaces/${workspaceId}`))
   ])
+  const terraformVersion = stringAttribute(run, 'terraform-version')
   return {
     ...planSnapshot(plan),
     runId: run.id,
     runStatus: stringAttribute(run, 'status') ?? 'unknown',
+    ...(terraformVersion !== undefined && { terraformVersion }),
     ...workspaceContext(client.origin, workspace, run.id)
   }
 }
