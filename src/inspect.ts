@@ -135,14 +135,10 @@ async function redactedPlanSchemas(
   try {
     const redacted = await downloadRedactedPlan(client, { planId }, { destDir: settings.tempDir })
     if (redacted === undefined) return undefined
-    if ('document' in redacted) {
-      const { provider_schemas: schemas } = (redacted.document ?? {}) as Record<string, unknown>
-      return isRecord(schemas) ? (schemas as ProviderSchemas) : undefined
-    }
     try {
-      return (await readJsonPlanFile(redacted.path, SCHEMA_KEYS)).provider_schemas
+      return (await readJsonPlanFile(redacted, SCHEMA_KEYS)).provider_schemas
     } finally {
-      await rm(redacted.path, { force: true })
+      await rm(redacted, { force: true })
     }
   } catch (error) {
     core.debug(
@@ -150,10 +146,6 @@ async function redactedPlanSchemas(
     )
     return undefined
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 async function addSentinelMocks(

@@ -31,4 +31,6 @@ export function measurePlanSize(options: {
   withJq: boolean
   githubUrl?: string
   log: (line: string) => void
+  /** Serve json-output-redacted too (default: it answers 404). */
+  serveRedacted?: boolean
 }): Promise<SizeResult>

@@ -60,7 +60,15 @@ function summarize(samples) {
  * @returns {Promise<{ resources: number, bytes: number, e2e: object | null, node: object | null,
  *   jq: object | null, problems: string[] }>}
  */
-export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }) {
+export async function measurePlanSize({
+  entry,
+  plan,
+  repeat,
+  withJq,
+  githubUrl,
+  log,
+  serveRedacted = false
+}) {
   const token = `bench-${randomBytes(12).toString('hex')}`
   // The JSON plan is ready on the first request: HCP Terraform's 204-then-retry right after a
   // plan finishes is the server's lag, not the action's cost, and would only add a poll interval.
@@ -72,7 +80,8 @@ export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, 
       workspace: `bench-${plan.resources}`,
       planJson: plan.path,
       statuses: ['finished'],
-      redactedJson: null
+      // Without --redacted the redacted plan answers 404: the action reads the full plan alone.
+      ...(!serveRedacted && { redactedJson: null })
     })
     for (let round = 1; round <= repeat; round++) {
       samples.node.push(await measureNodeParse(plan.path))

@@ -3,13 +3,14 @@
 // Beside a full plan, the redacted one is read for its provider schemas (downloadRedactedPlan), so
 // that a token that may read only the redacted plan gets the same diffs as an admin token.
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
+import type { Response } from 'node-fetch'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
@@ -43,7 +44,7 @@ const PERMISSION_ADVICE =
   'for the redacted plan; organization tokens cannot read plan JSON.'
 
 type EndpointOutcome =
-  | { kind: 'saved'; path: string; bytes: number; document?: unknown }
+  | { kind: 'saved'; path: string; bytes: number }
   | { kind: 'refused'; status: number }
   | { kind: 'not-ready'; waitedMs: number }
   | { kind: 'download-failed'; problem: string }
@@ -76,31 +77,21 @@ export async function downloadJsonPlan(
   return { kind: 'unavailable', reason: explainBoth(full, redacted) }
 }
 
-/** The redacted plan beside a full one: parsed when it came inline, else the file it was saved to. */
-export type RedactedPlan = { document: unknown } | { path: string }
-
 /**
- * The redacted plan, read beside a full plan for its provider schemas; undefined when it cannot be
- * had (Terraform before 0.15.2, no access, a failed download): the diffs are then shown without
- * schemas, as the full JSON plan alone allows.
+ * The redacted plan, read beside a full plan for its provider schemas: the file it was saved to,
+ * or undefined when it cannot be had (Terraform before 0.15.2, no access, a failed download); the
+ * diffs are then shown without schemas, as the full JSON plan alone allows.
  */
 export async function downloadRedactedPlan(
   client: TfcClient,
   plan: { planId: string },
   options: JsonPlanOptions
-): Promise<RedactedPlan | undefined> {
+): Promise<string | undefined> {
   await mkdir(options.destDir, { recursive: true })
   const { planId } = plan
-  const outcome = await fetchPlanJson(
-    client,
-    planId,
-    'json-output-redacted',
-    `${planId}-redacted.json`,
-    { ...options, keepInline: false }
-  )
-  if (outcome.kind === 'saved') {
-    return outcome.document !== undefined ? { document: outcome.document } : { path: outcome.path }
-  }
+  const file = `${planId}-redacted.json`
+  const outcome = await fetchPlanJson(client, planId, 'json-output-redacted', file, options)
+  if (outcome.kind === 'saved') return outcome.path
   core.debug(`${planId}: no redacted plan (${describe(outcome)}); diffs are read without schemas`)
   return undefined
 }
@@ -115,8 +106,7 @@ async function fetchPlanJson(
   planId: string,
   endpoint: 'json-output' | 'json-output-redacted',
   fileName: string,
-  /** keepInline false: a JSON answer that came inline is returned parsed, not written. */
-  options: JsonPlanOptions & { keepInline?: boolean }
+  options: JsonPlanOptions
 ): Promise<EndpointOutcome> {
   const sleep = options.sleep ?? ((ms: number) => delay(ms))
   const now = options.now ?? Date.now
@@ -127,9 +117,11 @@ async function fetchPlanJson(
   let attempts = 0
 
   for (;;) {
-    const response = await client.api<unknown>(path, {
+    // Streamed, never parsed here: a JSON plan served inline can be hundreds of MB.
+    const response = await client.apiDownload(path, {
       accept: [204, ...REDIRECTS, ...REFUSALS]
     })
+    if (response.status === 204 || REFUSALS.includes(response.status)) discardBody(response)
     if (response.status === 204) {
       const waitedMs = now() - started
       if (waitedMs >= notReadyTimeoutMs) return { kind: 'not-ready', waitedMs }
@@ -137,26 +129,19 @@ async function fetchPlanJson(
       continue
     }
     if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
-    if (!REDIRECTS.includes(response.status)) {
-      // 200: the JSON came inline (json-output-redacted does this).
-      if (typeof response.body !== 'object' || response.body === null) {
-        return {
-          kind: 'download-failed',
-          problem: `HTTP ${response.status} without a JSON document`
-        }
-      }
-      if (options.keepInline === false) {
-        return { kind: 'saved', path: destination, bytes: 0, document: response.body }
-      }
-      const text = JSON.stringify(response.body)
-      await writeFile(destination, text)
-      return { kind: 'saved', path: destination, bytes: Buffer.byteLength(text) }
-    }
 
     attempts++
-    const download = response.location
-      ? await saveDownload(client, response.location, destination)
-      : { problem: 'HCP Terraform redirected without a Location' }
+    let download: { bytes: number } | { problem: string }
+    if (REDIRECTS.includes(response.status)) {
+      discardBody(response)
+      const location = response.headers.get('location')
+      download = location
+        ? await saveDownload(client, new URL(location, client.origin).href, destination)
+        : { problem: 'HCP Terraform redirected without a Location' }
+    } else {
+      // 200: the JSON came inline (json-output-redacted does this).
+      download = await saveBody(response, destination, hostOf(client.origin))
+    }
     if ('bytes' in download) return { kind: 'saved', path: destination, bytes: download.bytes }
     core.debug(`${planId}: ${endpoint} download attempt ${attempts} failed: ${download.problem}`)
     if (attempts >= MAX_DOWNLOAD_ATTEMPTS) {
@@ -186,6 +171,15 @@ async function saveDownload(
     }
   }
 
+  return saveBody(response, destination, host)
+}
+
+/** Streams an answer's body to `destination` (via a `.part` file) and checks it is complete. */
+async function saveBody(
+  response: Response,
+  destination: string,
+  host: string
+): Promise<{ bytes: number } | { problem: string }> {
   const partial = `${destination}.part`
   const check = new JsonDownloadCheck()
   try {
