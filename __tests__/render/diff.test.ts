@@ -433,4 +433,18 @@ describe('renderOutputsDiff', () => {
       )
     )
   })
+  it('aligns names to every output of the plan, unchanged ones included', () => {
+    const diff = renderOutputsDiff(
+      [output('a', 'create', { before: null, after: 1 })],
+      ['a', 'unchanged_name']
+    )
+    expect(diff).toBe('+   a              = 1')
+  })
+
+  it('shows a null member of an object output, as Terraform shows JSON values', () => {
+    const diff = renderOutputsDiff([
+      output('o', 'create', { before: null, after: { set: 1, unset: null } })
+    ])
+    expect(diff).toBe(lines('+   o = {', '+       set   = 1', '+       unset = null', '    }'))
+  })
 })

@@ -106,6 +106,8 @@ export interface PlanModel {
   resources: ResourceChangeModel[]
   /** Output changes other than no-op. */
   outputs: OutputChangeModel[]
+  /** Every output of the plan, changed or not: Terraform aligns the changed ones to them all. */
+  allOutputNames?: string[]
   /** Objects changed outside of Terraform (resource_drift). */
   drift: ResourceChangeModel[]
   deferred: DeferredChangeModel[]
@@ -170,6 +172,7 @@ export function buildPlanModel(plan: JsonPlan, source: 'json' | 'redacted-json')
     summaryLine: formatSummaryLine(counts),
     resources,
     outputs,
+    allOutputNames: Object.keys(plan.output_changes ?? {}),
     drift: (plan.resource_drift ?? [])
       .map(change => withRelevantPaths(toResourceModel(change), plan.relevant_attributes))
       .filter(r => r.action !== 'no-op'),

@@ -58,10 +58,20 @@ export function renderResourceDiff(resource: ResourceChangeModel): string {
   ])
 }
 
-/** "Changes to Outputs": one line (or block) per output, names aligned. */
-export function renderOutputsDiff(outputs: readonly OutputChangeModel[]): string {
+/**
+ * "Changes to Outputs": one line (or block) per output, names aligned like Terraform's, to every
+ * output of the plan (`allNames`), unchanged ones included.
+ */
+export function renderOutputsDiff(
+  outputs: readonly OutputChangeModel[],
+  allNames: readonly string[] = []
+): string {
   const keys = outputs.map(output => attributeName(output.name))
-  const width = Math.max(0, ...keys.map(key => key.length))
+  const width = Math.max(
+    0,
+    ...keys.map(key => key.length),
+    ...allNames.map(name => attributeName(name).length)
+  )
   const lines = outputs.flatMap((output, i) => {
     const diff = diffJsonValue(valueChange(output.change))
     const rendered = render(diff, 0, { nullSuffix: true, showUnchanged: false })
