@@ -224,6 +224,56 @@ describe('nested attributes', () => {
   })
 })
 
+describe('forced replacement', () => {
+  it('is said by each element of a nested set, not by the set', () => {
+    const schema = {
+      attributes: {
+        item: {
+          nested_type: { nesting_mode: 'set' as const, attributes: { number: { type: 'number' } } }
+        }
+      }
+    }
+    expect(
+      diff(
+        'replace',
+        {
+          before: { item: [{ number: 1 }] },
+          after: { item: [{ number: 2 }] },
+          replace_paths: [['item']]
+        },
+        schema
+      )
+    ).toBe(
+      lines(
+        '-/+ resource "aws_instance" "web" {',
+        '~       item = [',
+        '-           { # forces replacement',
+        '-               number = 1 -> null',
+        '            },',
+        '+           { # forces replacement',
+        '+               number = 2',
+        '            },',
+        '        ]',
+        '    }'
+      )
+    )
+  })
+
+  it('is said by a map of values itself', () => {
+    const schema = { attributes: { labels: { type: ['map', 'string'] } } }
+    const text = diff(
+      'replace',
+      {
+        before: { labels: { a: '1' } },
+        after: { labels: { a: '2' } },
+        replace_paths: [['labels']]
+      },
+      schema
+    )
+    expect(text).toContain('~       labels = { # forces replacement')
+  })
+})
+
 describe('nested blocks', () => {
   const rule = {
     attributes: { port: { type: 'number' }, cidr: STRING }

@@ -169,18 +169,33 @@ function diffNested(change: ValueChange, nested: NestedAttributes, legacy: boole
       return diffObjectAttributes(change, sortedEntries(nested.attributes), true, child =>
         diffAttribute(child.change, child.attribute, legacy)
       )
+    // Nested maps and sets say `# forces replacement` on each element, not on themselves.
     case 'map': {
       const { entries, action } = diffMapEntries(change, false, diffObject)
-      return { kind: 'map', action, replace, entries, alignKeys: false, entriesShowNull: false }
+      return {
+        kind: 'map',
+        action,
+        replace: false,
+        entries: entries.map(([key, entry]) => [key, replacing(entry, replace)]),
+        alignKeys: false,
+        entriesShowNull: false
+      }
     }
-    case 'list':
     case 'set': {
-      const pairs =
-        nested.nesting_mode === 'set' ? setPairs(change) : indexPairs(change.before, change.after)
+      const { elements, action } = diffElements(change, setPairs(change), diffObject)
+      const replaced = elements.map(element => replacing(element, replace))
+      return { kind: 'list', action, replace: false, elements: replaced, context: false }
+    }
+    case 'list': {
+      const pairs = indexPairs(change.before, change.after)
       const { elements, action } = diffElements(change, pairs, diffObject)
       return { kind: 'list', action, replace, elements, context: false }
     }
   }
+}
+
+function replacing(diff: ValueDiff, replace: boolean): ValueDiff {
+  return replace && !diff.replace ? { ...diff, replace } : diff
 }
 
 function diffTyped(change: ValueChange, type: JsonValue, legacy: boolean): ValueDiff {
