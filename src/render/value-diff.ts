@@ -298,7 +298,7 @@ export function diffElements(
   return { elements, action }
 }
 
-export function isMissing(value: JsonValue, explicit: boolean): boolean {
+function isMissing(value: JsonValue, explicit: boolean): boolean {
   return value === null && !explicit
 }
 
@@ -321,7 +321,7 @@ export function combineActions(current: DiffAction, next: DiffAction): DiffActio
   return current === next ? current : 'update'
 }
 
-export function asDelete(change: ValueChange): ValueChange {
+function asDelete(change: ValueChange): ValueChange {
   return { ...change, after: null, afterExplicit: false, unknown: null, afterSensitive: null }
 }
 
