@@ -435,6 +435,18 @@ describe('drift', () => {
   })
 })
 
+describe('values that do not fit the schema', () => {
+  it('are shown without it, so that no attribute goes unseen', () => {
+    const schema = { attributes: { id: STRING } }
+    const text = diff(
+      'update',
+      { before: { id: 'i', extra: 'a' }, after: { id: 'i', extra: 'b' } },
+      schema
+    )
+    expect(text).toContain('~       extra = "a" -> "b"')
+  })
+})
+
 describe('resourceSchema', () => {
   const schemas = {
     'registry.terraform.io/hashicorp/aws': {

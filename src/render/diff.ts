@@ -47,7 +47,8 @@ export function renderResourceDiff(resource: ResourceChangeModel): string {
     relevant ? onlyRelevant(forgetAsNoOp(resource), relevant) : forgetAsNoOp(resource)
   )
   // With its provider's schema the resource reads exactly as Terraform shows it.
-  const diff = resource.schema ? diffBlockValue(change, resource.schema) : diffResourceValue(change)
+  const diff =
+    (resource.schema && diffBlockValue(change, resource.schema)) ?? diffResourceValue(change)
   const kind = resource.mode === 'data' ? 'data' : 'resource'
   const header = `${kind} ${quote(resource.type)} ${quote(resource.name)}`
   // Terraform shows every attribute of an imported object, since none of them is known yet.

@@ -26,10 +26,24 @@ import {
 } from './value-diff.js'
 import type { BlockGroup, DiffAction, ValueChange, ValueDiff } from './value-diff.js'
 
-/** A resource's `before`/`after` as Terraform diffs them against the resource type's schema. */
-export function diffBlockValue(change: ValueChange, block: BlockSchema): ValueDiff {
+/**
+ * A resource's `before`/`after` as Terraform diffs them against the resource type's schema;
+ * undefined when the values do not fit the schema (an attribute it does not name would go
+ * unseen), so the caller shows them without it.
+ */
+export function diffBlockValue(change: ValueChange, block: BlockSchema): ValueDiff | undefined {
   checkNesting(change)
+  if (!fitsBlock(change.before, block) || !fitsBlock(change.after, block)) return undefined
   return diffBlock(change, block, isLegacy(block))
+}
+
+function fitsBlock(value: JsonValue, block: BlockSchema): boolean {
+  if (value === null) return true
+  if (!isObject(value)) return false
+  const { attributes = {}, block_types: blockTypes = {} } = block
+  return Object.keys(value).every(
+    key => Object.hasOwn(attributes, key) || Object.hasOwn(blockTypes, key)
+  )
 }
 
 /**
