@@ -379,10 +379,21 @@ describe('nested blocks', () => {
     expect(text).not.toMatch(/hidden-(before|after)-value/)
   })
 
-  it('show a block group unknown until apply', () => {
-    const schema = { block_types: { rule: { nesting_mode: 'list' as const, block: rule } } }
-    expect(diff('create', { after: {}, after_unknown: { rule: true } }, schema)).toBe(
-      lines('+   resource "aws_instance" "web" {', '+       rule (known after apply)', '    }')
+  it('show a block group unknown until apply, and a single block so once', () => {
+    const schema = {
+      block_types: {
+        rule: { nesting_mode: 'list' as const, block: rule },
+        timeouts: { nesting_mode: 'single' as const, block: rule }
+      }
+    }
+    const change = { after: {}, after_unknown: { rule: true, timeouts: true } }
+    expect(diff('create', change, schema)).toBe(
+      lines(
+        '+   resource "aws_instance" "web" {',
+        '+       rule (known after apply)',
+        '+       timeouts (known after apply)',
+        '    }'
+      )
     )
   })
 })

@@ -129,7 +129,8 @@ function diffBlockGroup(
     name,
     entries: [],
     replace: forcesReplacement(change),
-    unknown: change.unknown === true
+    // A single block unknown until apply is itself the one entry that says so.
+    unknown: change.unknown === true && !isSingle(type)
   }
   const diffOne = (value: ValueChange): ValueDiff => diffBlock(value, type.block, legacy)
   let action: DiffAction
@@ -156,6 +157,10 @@ function diffBlockGroup(
     }
   }
   return { group, action }
+}
+
+function isSingle(type: BlockType): boolean {
+  return type.nesting_mode === 'single' || type.nesting_mode === 'group'
 }
 
 function diffAttribute(
@@ -324,7 +329,7 @@ function childChange(change: ValueChange, key: string): ValueChange {
     after: member(after, key),
     beforeExplicit: false,
     afterExplicit: false,
-    unknown: change.unknown === true ? true : member(unknown, key),
+    unknown: member(unknown, key),
     beforeSensitive: sensitiveChild(change.beforeSensitive, key),
     afterSensitive: sensitiveChild(change.afterSensitive, key),
     replacePaths: childPaths(change.replacePaths, key)
