@@ -24,7 +24,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --repeat <n>           runs per size; the median is reported (default 3)
   --wait-runs <n>        concurrent actions waiting 65-80 s for their plan (default 16; 0 skips)
   --startup-runs <n>     actions timed from start to first request (default 5; 0 skips)
-  --out <folder>         where plans and results.md go (default .bench)`
+  --out <folder>         where plans and results.md go (default .bench)
+  --redacted             also serve each plan's json-output-redacted (its provider schemas are
+                         read beside the full plan), as HCP Terraform does`
 
 const { values: options } = parseArgs({
   options: {
@@ -35,6 +37,7 @@ const { values: options } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'wait-runs': { type: 'string', default: '16' },
     'startup-runs': { type: 'string', default: '5' },
+    redacted: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(PROJECT_ROOT, '.bench') }
   }
 })
@@ -139,7 +142,17 @@ async function measureSizes(plans, withJq) {
     const measured = []
     for (const plan of plans) {
       const githubUrl = github.url
-      measured.push(await measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }))
+      measured.push(
+        await measurePlanSize({
+          entry,
+          plan,
+          repeat,
+          withJq,
+          githubUrl,
+          log,
+          serveRedacted: options.redacted
+        })
+      )
     }
     return measured
   } finally {

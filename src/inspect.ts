@@ -1,11 +1,13 @@
 // One run or plan, from the API to a WorkspaceResult: wait, fetch the JSON plan, model it, gate it.
+import { rm } from 'node:fs/promises'
 import * as core from '@actions/core'
 import type { Settings } from './settings.js'
 import type { TfcClient } from './tfc/client.js'
 import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
 import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
-import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
+import { PlanParseError, SCHEMA_KEYS, readJsonPlanFile } from './plan/parse.js'
+import type { ProviderSchemas } from './plan/schema.js'
 import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
 import { waitForPlan } from './tfc/wait.js'
@@ -18,7 +20,7 @@ import {
 import { readRunChecks } from './tfc/run-checks.js'
 import type { RunChecks } from './run/checks.js'
 import { isFailedStatus } from './run/checks.js'
-import { downloadJsonPlan } from './tfc/json-plan.js'
+import { downloadJsonPlan, downloadRedactedPlan } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates.js'
@@ -161,7 +163,25 @@ async function readPlanDetails(
   }
   let model: PlanModel
   try {
-    model = buildPlanModel(await readJsonPlanFile(download.path), download.kind)
+    // Only the redacted plan carries the provider schemas the diffs are read by: beside a full
+    // plan it is fetched while the full one is read, and only when diffs are shown.
+    const [plan, schemas] = await Promise.all([
+      readJsonPlanFile(download.path),
+      download.kind === 'json' && settings.details
+        ? redactedPlanSchemas(client, snapshot.planId, settings)
+        : undefined
+    ])
+    model = buildPlanModel(
+      {
+        // The redacted plan does not name its Terraform version; the run does.
+        ...(snapshot.terraformVersion !== undefined && {
+          terraform_version: snapshot.terraformVersion
+        }),
+        ...plan,
+        ...(schemas !== undefined && { provider_schemas: schemas })
+      },
+      download.kind
+    )
   } catch (error) {
     // An errored cloud plan can leave `{}` behind: the API's counts are still right.
     if (!(error instanceof PlanParseError)) throw error
@@ -171,6 +191,28 @@ async function readPlanDetails(
   }
   core.info(`${snapshot.planId}: ${model.summaryLine} (JSON plan saved to ${download.path})`)
   return { model, jsonPath: download.path }
+}
+
+/** The redacted plan's provider_schemas; undefined (diffs without schemas) when not to be had. */
+async function redactedPlanSchemas(
+  client: TfcClient,
+  planId: string,
+  settings: Settings
+): Promise<ProviderSchemas | undefined> {
+  try {
+    const redacted = await downloadRedactedPlan(client, { planId }, { destDir: settings.tempDir })
+    if (redacted === undefined) return undefined
+    try {
+      return (await readJsonPlanFile(redacted, SCHEMA_KEYS)).provider_schemas
+    } finally {
+      await rm(redacted, { force: true })
+    }
+  } catch (error) {
+    core.debug(
+      `${planId}: the redacted plan's schemas could not be read: ${(error as Error).message}`
+    )
+    return undefined
+  }
 }
 
 async function addSentinelMocks(

@@ -11,9 +11,8 @@ import { commentMarker, renderComment, renderSummary } from '../../src/render/re
 import { workspaceResult } from '../fixtures/render-fixtures.js'
 import { splitFences, visibleText } from '../render/checks.js'
 import { CORPUS, equivalenceCases, jsonPlanFiles } from './plan-corpus.js'
+import { HEADLINE, renderedDiffs } from './comment-diffs.js'
 
-const HEADLINE =
-  /^ {2}# (\S+) (will be created|will be updated in-place|will be destroyed|must be replaced.*|is tainted, so must be replaced|will be replaced, as requested|will be replaced due to changes in replace_triggered_by|has moved to \S+|will be read during apply|will be imported|will no longer be managed by Terraform.*|will be removed from Terraform state.*|has changed|has been deleted)$/
 /**
  * Misses that are not the renderers' to fix. The plan model drops drift entries without an action;
  * in a refresh-only plan Terraform lists a moved object among the drift (the JSON plan does not
@@ -51,14 +50,6 @@ function parsePlanText(text: string): ListedResource[] {
     if (attribute) current.attributes.push(attribute[1].replace(/^"|"$/g, ''))
   }
   return listed
-}
-
-/** The comment's resources: visible headline (summary text) → the diff under it. */
-function renderedDiffs(comment: string): Map<string, string> {
-  const diffs = new Map<string, string>()
-  const pattern = /<details><summary>(.*?)<\/summary>\n\n(`{3,})diff\n([\s\S]*?)\n\2\n/g
-  for (const match of comment.matchAll(pattern)) diffs.set(visibleText(match[1]), match[3])
-  return diffs
 }
 
 function escapeRegExp(text: string): string {

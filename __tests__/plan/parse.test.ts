@@ -72,11 +72,18 @@ describe('parseJsonPlan', () => {
     expect(plan.resource_changes?.map(change => change.address)).toContain('aws_db_instance.main')
   })
 
-  it('reads the json-output-redacted shape', () => {
+  it('reads the json-output-redacted shape, with the provider schemas the diffs are read by', () => {
     const plan = parseJsonPlan(fs.readFileSync(path.join(FIXTURES, 'redacted.json'), 'utf8'))
     expect(plan.plan_format_version).toBe('1.2')
-    expect(plan).not.toHaveProperty('provider_schemas')
+    expect(Object.keys(plan.provider_schemas ?? {})).toEqual([
+      'registry.terraform.io/hashicorp/aws'
+    ])
     expect(plan.resource_drift).toHaveLength(1)
+  })
+
+  it('reads a plan whose provider_schemas is not an object without them', () => {
+    const plan = parseJsonPlan(JSON.stringify({ plan_format_version: '1.2', provider_schemas: [] }))
+    expect(plan).not.toHaveProperty('provider_schemas')
   })
 
   it('accepts a byte order mark and treats null collections as absent', () => {

@@ -144,8 +144,8 @@ describe('renderResourceDiff: values', () => {
   it('shows lists of values with one unchanged element of context on each side', () => {
     const diff = renderResourceDiff(
       resource('update', {
-        before: { l: ['a', 'b', 'c', 'd', 'e', 'f'] },
-        after: { l: ['a', 'b', 'c', 'X', 'e', 'f'] }
+        before: { l: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] },
+        after: { l: ['a', 'b', 'c', 'e', 'f', 'g'] }
       })
     )
     expect(diff).toBe(
@@ -155,9 +155,45 @@ describe('renderResourceDiff: values', () => {
         '            # (2 unchanged elements hidden)',
         '            "c",',
         '-           "d",',
-        '+           "X",',
+        '            "e",',
+        '            # (2 unchanged elements hidden)',
+        '        ]',
+        '    }'
+      )
+    )
+  })
+
+  it('compares lists of one length element by element, unless one reorders the other', () => {
+    const changed = renderResourceDiff(
+      resource('update', {
+        before: { l: ['a', 'b', 'c', 'd', 'e', 'f'] },
+        after: { l: ['a', 'b', 'c', 'X', 'e', 'f'] }
+      })
+    )
+    expect(changed).toBe(
+      lines(
+        '~   resource "aws_instance" "web" {',
+        '~       l = [',
+        '            # (2 unchanged elements hidden)',
+        '            "c",',
+        '~           "d" -> "X",',
         '            "e",',
         '            # (1 unchanged element hidden)',
+        '        ]',
+        '    }'
+      )
+    )
+    const reordered = renderResourceDiff(
+      resource('update', { before: { l: ['a', 'b', 'c'] }, after: { l: ['c', 'a', 'b'] } })
+    )
+    expect(reordered).toBe(
+      lines(
+        '~   resource "aws_instance" "web" {',
+        '~       l = [',
+        '+           "c",',
+        '            "a",',
+        '            "b",',
+        '-           "c",',
         '        ]',
         '    }'
       )
@@ -223,7 +259,7 @@ describe('renderResourceDiff: values', () => {
 
   it('shows multi-line strings as heredocs with a line diff', () => {
     const diff = renderResourceDiff(
-      resource('update', { before: { s: 'one\ntwo\nthree\n' }, after: { s: 'one\nthree\nfour\n' } })
+      resource('update', { before: { s: 'one\ntwo\nthree\n' }, after: { s: 'one\nthree\n' } })
     )
     expect(diff).toBe(
       lines(
@@ -232,7 +268,24 @@ describe('renderResourceDiff: values', () => {
         '            one',
         '-           two',
         '            three',
-        '+           four',
+        '        EOT',
+        '    }'
+      )
+    )
+  })
+
+  it('compares texts of as many lines line by line: a changed line is deleted, then created', () => {
+    const diff = renderResourceDiff(
+      resource('update', { before: { s: 'one\ntwo\nthree\n' }, after: { s: 'one\nTWO\nthree\n' } })
+    )
+    expect(diff).toBe(
+      lines(
+        '~   resource "aws_instance" "web" {',
+        '~       s = <<-EOT',
+        '            one',
+        '-           two',
+        '+           TWO',
+        '            three',
         '        EOT',
         '    }'
       )
@@ -379,5 +432,19 @@ describe('renderOutputsDiff', () => {
         '+   later  = (known after apply)'
       )
     )
+  })
+  it('aligns names to every output of the plan, unchanged ones included', () => {
+    const diff = renderOutputsDiff(
+      [output('a', 'create', { before: null, after: 1 })],
+      ['a', 'unchanged_name']
+    )
+    expect(diff).toBe('+   a              = 1')
+  })
+
+  it('shows a null member of an object output, as Terraform shows JSON values', () => {
+    const diff = renderOutputsDiff([
+      output('o', 'create', { before: null, after: { set: 1, unset: null } })
+    ])
+    expect(diff).toBe(lines('+   o = {', '+       set   = 1', '+       unset = null', '    }'))
   })
 })

@@ -405,6 +405,7 @@ describe('discoverRuns', () => {
     const client: TfcClient = {
       origin: inner.origin,
       fetchExternal: inner.fetchExternal,
+      apiDownload: inner.apiDownload,
       api: (path, options) => {
         if (/^\/workspaces\/[^/]+\/runs$/.test(path)) stamps.push(time.now())
         return inner.api(path, options)

@@ -91,10 +91,19 @@ function summarize(samples) {
  * Measures one plan `repeat` times. The action comments on a pull request of `github` (the
  * GitHub simulator), so rendering and publishing are part of the time.
  * @param {{ entry: string, plan: BenchPlan, repeat: number, withJq: boolean, githubUrl?: string,
- *   log: (line: string) => void }} options
+ *   log: (line: string) => void, serveRedacted?: boolean }} options serveRedacted: serve
+ *   json-output-redacted too (by default it answers 404)
  * @returns {Promise<SizeResult>}
  */
-export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, log }) {
+export async function measurePlanSize({
+  entry,
+  plan,
+  repeat,
+  withJq,
+  githubUrl,
+  log,
+  serveRedacted = false
+}) {
   const token = `bench-${randomBytes(12).toString('hex')}`
   // The JSON plan is ready on the first request: HCP Terraform's 204-then-retry right after a
   // plan finishes is the server's lag, not the action's cost, and would only add a poll interval.
@@ -108,7 +117,8 @@ export async function measurePlanSize({ entry, plan, repeat, withJq, githubUrl, 
       workspace: `bench-${plan.resources}`,
       planJson: plan.path,
       statuses: ['finished'],
-      redactedJson: null
+      // Without --redacted the redacted plan answers 404: the action reads the full plan alone.
+      ...(!serveRedacted && { redactedJson: null })
     })
     for (let round = 1; round <= repeat; round++) {
       samples.node.push(await measureNodeParse(plan.path))

@@ -2,11 +2,12 @@
 import type {
   JsonChange,
   JsonCheckResult,
-  JsonDeferredChange,
   JsonPlan,
   JsonResourceChange,
   JsonValue
 } from './types.js'
+import type { BlockSchema, ProviderSchemas } from './schema.js'
+import { resourceSchema } from './schema.js'
 
 /** What happens to one resource instance, in Terraform's words. */
 export type ResourceAction =
@@ -51,6 +52,10 @@ export interface ResourceChangeModel {
   importing?: { id?: string; identity?: JsonValue }
   /** The raw change object, for attribute diffs. Sensitive values are still inside: mask on render. */
   change: JsonChange
+  /** The resource type's schema, when the plan carries its provider's schemas (redacted plans). */
+  schema?: BlockSchema
+  /** Drift only: the attribute paths that may have affected the plan (relevant_attributes). */
+  relevantPaths?: (string | number)[][]
 }
 
 export interface OutputChangeModel {
@@ -101,6 +106,8 @@ export interface PlanModel {
   resources: ResourceChangeModel[]
   /** Output changes other than no-op. */
   outputs: OutputChangeModel[]
+  /** Every output of the plan, changed or not: Terraform aligns the changed ones to them all. */
+  allOutputNames?: string[]
   /** Objects changed outside of Terraform (resource_drift). */
   drift: ResourceChangeModel[]
   deferred: DeferredChangeModel[]
@@ -136,6 +143,8 @@ function resourceAction(actions: readonly string[]): ResourceAction {
 export function buildPlanModel(plan: JsonPlan, source: 'json' | 'redacted-json'): PlanModel {
   const counts = emptyCounts()
   const resources: ResourceChangeModel[] = []
+  const toResourceModel = (change: JsonResourceChange): ResourceChangeModel =>
+    toResourceChangeModel(change, plan.provider_schemas)
   for (const change of plan.resource_changes ?? []) {
     const resource = toResourceModel(change)
     if (!isShown(resource)) continue
@@ -163,8 +172,14 @@ export function buildPlanModel(plan: JsonPlan, source: 'json' | 'redacted-json')
     summaryLine: formatSummaryLine(counts),
     resources,
     outputs,
-    drift: (plan.resource_drift ?? []).map(toResourceModel).filter(r => r.action !== 'no-op'),
-    deferred: (plan.deferred_changes ?? []).map(toDeferredModel),
+    allOutputNames: Object.keys(plan.output_changes ?? {}),
+    drift: (plan.resource_drift ?? [])
+      .map(change => withRelevantPaths(toResourceModel(change), plan.relevant_attributes))
+      .filter(r => r.action !== 'no-op'),
+    deferred: (plan.deferred_changes ?? []).map(deferred => ({
+      ...(deferred.reason !== undefined && { reason: deferred.reason }),
+      resource: toResourceModel(deferred.resource_change)
+    })),
     failedChecks: (plan.checks ?? []).flatMap(toFailedCheckModel),
     errored: plan.errored === true
   }
@@ -264,15 +279,32 @@ function countResource(counts: PlanCounts, resource: ResourceChangeModel): void 
   }
 }
 
-function toResourceModel(change: JsonResourceChange): ResourceChangeModel {
+/** The relevant attribute paths of one drifted resource; none means all of it is shown. */
+function withRelevantPaths(
+  resource: ResourceChangeModel,
+  relevant: JsonPlan['relevant_attributes']
+): ResourceChangeModel {
+  const paths = (relevant ?? [])
+    .filter(attribute => !attribute.resource || attribute.resource === resource.address)
+    .flatMap(attribute => (Array.isArray(attribute.attribute) ? [attribute.attribute] : []))
+  return paths.length > 0 ? { ...resource, relevantPaths: paths } : resource
+}
+
+function toResourceChangeModel(
+  change: JsonResourceChange,
+  schemas: ProviderSchemas | undefined
+): ResourceChangeModel {
+  const mode = change.mode === 'data' ? 'data' : 'managed'
+  const type = change.type ?? ''
+  const schema = resourceSchema(schemas, change.provider_name, mode, type)
   const moved = change.previous_address !== undefined && change.previous_address !== change.address
   const importing = change.change.importing
   return {
     address: change.address,
     ...(moved && { previousAddress: change.previous_address }),
     ...(change.module_address !== undefined && { moduleAddress: change.module_address }),
-    mode: change.mode === 'data' ? 'data' : 'managed',
-    type: change.type ?? '',
+    mode,
+    type,
     name: change.name ?? '',
     ...(change.provider_name !== undefined && { providerName: change.provider_name }),
     ...(change.deposed !== undefined && { deposed: change.deposed }),
@@ -281,14 +313,8 @@ function toResourceModel(change: JsonResourceChange): ResourceChangeModel {
     ...(change.action_reason !== undefined && { actionReason: change.action_reason }),
     // Terraform treats any importing object, even an empty one, as an import.
     ...(importing != null && { importing }),
-    change: change.change
-  }
-}
-
-function toDeferredModel(deferred: JsonDeferredChange): DeferredChangeModel {
-  return {
-    ...(deferred.reason !== undefined && { reason: deferred.reason }),
-    resource: toResourceModel(deferred.resource_change)
+    change: change.change,
+    ...(schema !== undefined && { schema })
   }
 }
 

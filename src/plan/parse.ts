@@ -1,7 +1,8 @@
 // Reading Terraform's JSON plan: validated, and reduced to the parts the action uses.
-// Plans of large estates are hundreds of MB, mostly prior_state, planned_values, configuration and
-// provider_schemas, which the action never reads. readJsonPlanFile streams the file through a byte
-// tokenizer that validates everything but only builds the kept keys, one array element at a time.
+// Plans of large estates are hundreds of MB, mostly prior_state, planned_values and configuration,
+// which the action never reads (provider_schemas, in redacted plans, is kept for the diffs).
+// readJsonPlanFile streams the file through a byte tokenizer that validates everything but only
+// builds the kept keys, one array element at a time.
 import { createReadStream } from 'node:fs'
 import type { JsonPlan } from './types.js'
 
@@ -28,6 +29,7 @@ export const KEPT_KEYS: ReadonlySet<string> = new Set([
   'deferred_changes',
   'checks',
   'relevant_attributes',
+  'provider_schemas',
   'applyable',
   'complete',
   'errored',
@@ -55,9 +57,22 @@ export function parseJsonPlan(text: string): JsonPlan {
   return toPlan(fields)
 }
 
-/** Reads a JSON plan file without ever holding the whole file, or its unused parts, in memory. */
-export async function readJsonPlanFile(path: string): Promise<JsonPlan> {
-  const reader = new PlanStreamReader()
+/** Of a redacted plan read beside a full one, only its provider schemas are needed. */
+export const SCHEMA_KEYS: ReadonlySet<string> = new Set([
+  'format_version',
+  'plan_format_version',
+  'provider_schemas'
+])
+
+/**
+ * Reads a JSON plan file without ever holding the whole file, or its unused parts, in memory;
+ * `keep` names the top-level keys to build (a subset of KEPT_KEYS).
+ */
+export async function readJsonPlanFile(
+  path: string,
+  keep: ReadonlySet<string> = KEPT_KEYS
+): Promise<JsonPlan> {
+  const reader = new PlanStreamReader(keep)
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
     reader.push(chunk as Buffer)
   }
@@ -110,6 +125,10 @@ function toPlan(fields: Record<string, unknown>): JsonPlan {
     checkResourceChange(item.resource_change, `${where}.resource_change`)
   })
   checkList(fields.checks, 'checks', checkCheckResult)
+  // Schemas only improve how diffs read: a plan whose schemas are not an object is read without.
+  if (fields.provider_schemas !== undefined && !isRecord(fields.provider_schemas)) {
+    delete fields.provider_schemas
+  }
   if (fields.errored !== undefined && typeof fields.errored !== 'boolean') {
     throw badShape('"errored" is not true or false')
   }
@@ -267,6 +286,8 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
  * sliced and parsed whole; a kept array or object is parsed one element or member at a time.
  */
 class PlanStreamReader {
+  constructor(private readonly keep: ReadonlySet<string>) {}
+
   private readonly fields: Record<string, unknown> = {}
   /** Absolute offset of the current chunk's first byte. */
   private offset = 0
@@ -528,7 +549,7 @@ class PlanStreamReader {
   /** Decides, at a value's first byte at depth 1 or 2, whether to keep it and how. */
   private maybeCapture(i: number, c: number, depth: number): void {
     if (depth === 1) {
-      if (!KEPT_KEYS.has(this.rootKey)) return
+      if (!this.keep.has(this.rootKey)) return
       // Containers are assembled child by child so that no single string holds all of them.
       if (c === 0x5b) this.collecting = []
       else if (c === 0x7b) this.collecting = {}

@@ -1,4 +1,6 @@
 // Terraform's JSON plan format (`terraform show -json`, and the `json-output-redacted` shape).
+import type { ProviderSchemas } from './schema.js'
+
 // Every key is optional: older Terraform versions and omitempty leave many out.
 
 export type JsonValue =
@@ -65,6 +67,8 @@ export interface JsonPlan {
   deferred_changes?: JsonDeferredChange[]
   checks?: JsonCheckResult[]
   relevant_attributes?: { resource?: string; attribute?: (string | number)[] }[]
+  /** Only in the redacted JSON plan: the schemas of the providers the plan uses. */
+  provider_schemas?: ProviderSchemas
   applyable?: boolean
   complete?: boolean
   errored?: boolean

@@ -7,7 +7,9 @@
 import type { JsonChange, JsonValue } from '../plan/types.js'
 import type { OutputChangeModel, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import { diffJsonValue, diffResourceValue, plainChange } from './value-diff.js'
-import type { DiffAction, ValueChange, ValueDiff } from './value-diff.js'
+import type { BlockGroup, DiffAction, ValueChange, ValueDiff } from './value-diff.js'
+import { diffBlockValue } from './schema-diff.js'
+import { onlyRelevant } from './relevant.js'
 import { alignSequences } from './sequence.js'
 
 interface Line {
@@ -40,7 +42,13 @@ const SYMBOLS: Readonly<Record<DiffAction, string>> = {
 
 /** The diff of one resource change: `+ resource "aws_instance" "web" { ... }`. */
 export function renderResourceDiff(resource: ResourceChangeModel): string {
-  const diff = diffResourceValue(valueChange(forgetAsNoOp(resource)))
+  const relevant = resource.relevantPaths
+  const change = valueChange(
+    relevant ? onlyRelevant(forgetAsNoOp(resource), relevant) : forgetAsNoOp(resource)
+  )
+  // With its provider's schema the resource reads exactly as Terraform shows it.
+  const diff =
+    (resource.schema && diffBlockValue(change, resource.schema)) ?? diffResourceValue(change)
   const kind = resource.mode === 'data' ? 'data' : 'resource'
   const header = `${kind} ${quote(resource.type)} ${quote(resource.name)}`
   // Terraform shows every attribute of an imported object, since none of them is known yet.
@@ -51,10 +59,20 @@ export function renderResourceDiff(resource: ResourceChangeModel): string {
   ])
 }
 
-/** "Changes to Outputs": one line (or block) per output, names aligned. */
-export function renderOutputsDiff(outputs: readonly OutputChangeModel[]): string {
+/**
+ * "Changes to Outputs": one line (or block) per output, names aligned like Terraform's, to every
+ * output of the plan (`allNames`), unchanged ones included.
+ */
+export function renderOutputsDiff(
+  outputs: readonly OutputChangeModel[],
+  allNames: readonly string[] = []
+): string {
   const keys = outputs.map(output => attributeName(output.name))
-  const width = Math.max(0, ...keys.map(key => key.length))
+  const width = Math.max(
+    0,
+    ...keys.map(key => key.length),
+    ...allNames.map(name => attributeName(name).length)
+  )
   const lines = outputs.flatMap((output, i) => {
     const diff = diffJsonValue(valueChange(output.change))
     const rendered = render(diff, 0, { nullSuffix: true, showUnchanged: false })
@@ -132,19 +150,10 @@ function renderBlock(diff: ValueDiff, options: RenderOptions): Rendered {
   switch (diff.kind) {
     case 'object':
       return renderObject(diff, 0, options, false)
+    case 'block':
+      return renderSchemaBlock(diff, 0, options)
     case 'sensitive':
-      return {
-        head: '{',
-        lines: [
-          {
-            symbol: '',
-            indent: 1,
-            text: '# At least one attribute in this block is (or was) sensitive,'
-          },
-          { symbol: '', indent: 1, text: '# so its contents will not be displayed.' },
-          { symbol: '', indent: 0, text: '}' }
-        ]
-      }
+      return sensitiveBlock(diff, 0)
     case 'primitive':
       // A change without before or after (as in some redacted plans) has nothing to show.
       if (diff.before === null && diff.after === null) return { head: '{}', lines: [] }
@@ -180,7 +189,161 @@ function render(diff: ValueDiff, indent: number, options: RenderOptions): Render
         render(diff.after, indent, childOptions)
       )
     }
+    case 'map':
+      return renderMap(diff, indent, options)
+    case 'block':
+      return renderSchemaBlock(diff, indent, options)
+    case 'write-only': {
+      const text = diff.sensitive ? '(sensitive, write-only attribute)' : '(write-only attribute)'
+      return single(`${text}${nullSuffix(diff, options)}${forcesReplacement(diff)}`)
+    }
   }
+}
+
+function sensitiveBlock(diff: ValueDiff, indent: number): Rendered {
+  return {
+    head: `{${forcesReplacement(diff)}`,
+    lines: [
+      {
+        symbol: '',
+        indent: indent + 1,
+        text: '# At least one attribute in this block is (or was) sensitive,'
+      },
+      { symbol: '', indent: indent + 1, text: '# so its contents will not be displayed.' },
+      { symbol: '', indent, text: '}' }
+    ]
+  }
+}
+
+/** A map's entries by quoted key; the closing `}` takes ` -> null` like any deleted value. */
+function renderMap(
+  diff: ValueDiff & { kind: 'map' },
+  indent: number,
+  options: RenderOptions
+): Rendered {
+  const ending = nullSuffix(diff, options)
+  if (diff.entries.length === 0) return single(`{}${ending}${forcesReplacement(diff)}`)
+
+  const keys = diff.entries.map(([key]) => quote(key))
+  const width = diff.alignKeys ? Math.max(...keys.map(key => key.length)) : 0
+  const entryOptions = { ...options, nullSuffix: diff.entriesShowNull }
+  const lines: Line[] = []
+  let unchanged = 0
+  diff.entries.forEach(([, entry], i) => {
+    if (entry.action === 'no-op' && !options.showUnchanged) {
+      unchanged++
+      return
+    }
+    // Terraform separates object entries with commas, and only those.
+    const rendered = append(
+      render(entry, indent + 1, entryOptions),
+      entry.kind === 'object' ? ',' : ''
+    )
+    lines.push(
+      ...warnings(entry, indent + 1),
+      {
+        symbol: SYMBOLS[entry.action],
+        indent: indent + 1,
+        text: `${keys[i].padEnd(width)} = ${rendered.head}`
+      },
+      ...rendered.lines
+    )
+  })
+  if (unchanged > 0)
+    lines.push({ symbol: '', indent: indent + 1, text: hiddenNote('element', unchanged) })
+  lines.push({ symbol: '', indent, text: `}${ending}` })
+  return { head: `{${forcesReplacement(diff)}`, lines }
+}
+
+/**
+ * A block of a schema: its attributes (named as in HCL, aligned), then its nested blocks by type,
+ * each `name {` or `name "key" {`, with unchanged ones counted. Blank lines set blocks apart.
+ */
+function renderSchemaBlock(
+  diff: ValueDiff & { kind: 'block' },
+  indent: number,
+  options: RenderOptions
+): Rendered {
+  if (diff.attributes.length === 0 && diff.blocks.length === 0)
+    return single(`{}${forcesReplacement(diff)}`)
+  const body = renderObject(
+    { ...diff, kind: 'object', attributesShowNull: options.nullSuffix },
+    indent,
+    options,
+    false
+  )
+  // renderObject closes the braces; blocks go before that last line.
+  const lines = diff.attributes.length > 0 ? body.lines.slice(0, -1) : []
+  let unchangedBlocks = 0
+  for (const group of diff.blocks) {
+    let first = true
+    const push = (entry: { key?: string; diff: ValueDiff }, rendered: Rendered): void => {
+      if (first && diff.attributes.length > 0) lines.push(BLANK)
+      first = false
+      const key = entry.key === undefined ? '' : ` ${quote(entry.key)}`
+      lines.push(
+        ...blockWarnings(entry.diff, indent + 1),
+        {
+          symbol: SYMBOLS[entry.diff.action],
+          indent: indent + 1,
+          text: `${attributeName(group.name)}${key} ${rendered.head}`
+        },
+        ...rendered.lines
+      )
+    }
+    if (group.unknown)
+      push(
+        { diff: { kind: 'unknown', action: diff.action, replace: false } },
+        single('(known after apply)')
+      )
+    for (const entry of group.entries) {
+      if (entry.diff.action === 'no-op' && !options.showUnchanged) {
+        unchangedBlocks++
+        continue
+      }
+      push(entry, renderBlockEntry(entry.diff, group, indent + 1, options))
+    }
+  }
+  if (unchangedBlocks > 0)
+    lines.push(BLANK, {
+      symbol: '',
+      indent: indent + 1,
+      text: hiddenNote('block', unchangedBlocks)
+    })
+  lines.push({ symbol: '', indent, text: '}' })
+  return { head: `{${forcesReplacement(diff)}`, lines }
+}
+
+const BLANK: Line = { symbol: '', indent: 0, text: '' }
+
+function renderBlockEntry(
+  entry: ValueDiff,
+  group: BlockGroup,
+  indent: number,
+  options: RenderOptions
+): Rendered {
+  // A group that forces replacement as a whole says so on each of its blocks.
+  const diff = group.replace ? { ...entry, replace: true } : entry
+  if (diff.kind === 'sensitive') return sensitiveBlock(diff, indent)
+  return diff.kind === 'block'
+    ? renderSchemaBlock(diff, indent, options)
+    : render(diff, indent, options)
+}
+
+/** Terraform's warning when a nested block starts or stops being marked sensitive. */
+function blockWarnings(diff: ValueDiff, indent: number): Line[] {
+  if (diff.kind !== 'sensitive' || diff.beforeSensitive === diff.afterSensitive) return []
+  if (diff.valueAction === 'create' || diff.valueAction === 'delete') return []
+  const text = diff.beforeSensitive
+    ? [
+        '# Warning: this block will no longer be marked as sensitive',
+        '# after applying this change.'
+      ]
+    : [
+        '# Warning: this block will be marked as sensitive and will not',
+        '# display in UI output after applying this change.'
+      ]
+  return text.map(line => ({ symbol: '', indent, text: line }))
 }
 
 function renderScalar(diff: ValueDiff & { kind: 'primitive' }, options: RenderOptions): string {
@@ -263,10 +426,14 @@ function renderString(
 
   const beforeLines = before.text.split('\n')
   const afterLines = after.text.split('\n')
-  const lines = alignSequences(beforeLines, afterLines).map(([b, a]): Line => {
-    if (b < 0) return { symbol: '+', indent: indent + 1, text: afterLines[a] }
-    if (a < 0) return { symbol: '-', indent: indent + 1, text: beforeLines[b] }
-    return { symbol: '', indent: indent + 1, text: beforeLines[b] }
+  const lines = alignSequences(beforeLines, afterLines).flatMap(([b, a]): Line[] => {
+    const deleted: Line = { symbol: '-', indent: indent + 1, text: beforeLines[b] }
+    const created: Line = { symbol: '+', indent: indent + 1, text: afterLines[a] }
+    if (b < 0) return [created]
+    if (a < 0) return [deleted]
+    // Texts of as many lines are compared line by line: a changed line is deleted and created.
+    if (beforeLines[b] !== afterLines[a]) return [deleted, created]
+    return [{ symbol: '', indent: indent + 1, text: beforeLines[b] }]
   })
   return heredoc(suffix, lines, indent, '')
 }
@@ -425,7 +592,7 @@ function warnings(diff: ValueDiff, indent: number): Line[] {
   return text.map(line => ({ symbol: '', indent, text: line }))
 }
 
-function hiddenNote(noun: 'attribute' | 'element', count: number): string {
+function hiddenNote(noun: 'attribute' | 'element' | 'block', count: number): string {
   return `# (${count} unchanged ${noun}${count === 1 ? '' : 's'} hidden)`
 }
 

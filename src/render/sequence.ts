@@ -21,6 +21,9 @@ export function alignSequences(
   after: readonly string[],
   isObject: (key: string) => boolean = () => false
 ): AlignedPair[] {
+  // Sequences of one length are compared element by element, unless one reorders the other.
+  if (before.length === after.length && !isReordering(before, after))
+    return before.map((_, i) => [i, i] as const)
   const matches = commonSubsequence(before, after)
   const pairs: AlignedPair[] = []
   let b = 0
@@ -34,6 +37,12 @@ export function alignSequences(
     if (nextB < before.length) pairs.push([b++, a++])
   }
   return pairs
+}
+
+/** Whether every element of `before` is also in `after`. */
+function isReordering(before: readonly string[], after: readonly string[]): boolean {
+  const present = new Set(after)
+  return before.every(key => present.has(key))
 }
 
 /** Index pairs of a longest common subsequence, in order. */

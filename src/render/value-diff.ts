@@ -1,7 +1,7 @@
 // Computes what changed inside a value (a resource's attributes, an output, a JSON string), following
-// Terraform's plan renderer (internal/command/jsonformat: structured, differ, jsondiff). The plan JSON
-// has no schemas here, so every value is treated the way Terraform treats outputs and JSON strings:
-// objects by key, arrays as lists.
+// Terraform's plan renderer (internal/command/jsonformat: structured, differ, jsondiff). Without a
+// schema every value is treated the way Terraform treats outputs and JSON strings: objects by key,
+// arrays as lists. With one, schema-diff.ts builds the blocks, maps and sets below.
 //
 // Sensitive values never reach a ValueDiff: a sensitive node keeps only its action and flags.
 import type { JsonValue } from '../plan/types.js'
@@ -39,6 +39,34 @@ export type ValueDiff =
     })
   | (DiffBase & { kind: 'unknown'; before?: ValueDiff })
   | (DiffBase & { kind: 'type-change'; before: ValueDiff; after: ValueDiff })
+  | (DiffBase & {
+      kind: 'map'
+      /** Sorted by key; keys are always quoted. */
+      entries: [key: string, diff: ValueDiff][]
+      /** Maps of values align their keys; maps of nested objects do not. */
+      alignKeys: boolean
+      /** Deleted entries print `-> null` (not in a deleted map, nor in a map of nested objects). */
+      entriesShowNull: boolean
+    })
+  | (DiffBase & {
+      kind: 'block'
+      /** Sorted by name. */
+      attributes: [name: string, diff: ValueDiff][]
+      /** Nested blocks, sorted by type name. */
+      blocks: BlockGroup[]
+    })
+  | (DiffBase & { kind: 'write-only'; sensitive: boolean })
+
+/** The nested blocks of one type: one for single and group blocks, any number for the others. */
+export interface BlockGroup {
+  name: string
+  /** Map blocks carry their key (`name "key" {`). */
+  entries: { key?: string; diff: ValueDiff }[]
+  /** The whole group forces replacement. */
+  replace: boolean
+  /** The group is unknown until apply. */
+  unknown: boolean
+}
 
 type Path = readonly (string | number)[]
 
@@ -100,26 +128,10 @@ export function plainChange(before: JsonValue, after: JsonValue): ValueChange {
 }
 
 function diffValue(change: ValueChange, mode: ValueMode): ValueDiff {
-  const replace = change.replacePaths.some(path => path.length === 0)
-  const beforeSensitive = marksWhole(change.beforeSensitive, change.before)
-  const afterSensitive = marksWhole(change.afterSensitive, change.after)
-  if (beforeSensitive || afterSensitive) {
-    const valueAction = primitiveAction(change)
-    const nullNoOp =
-      isMissing(change.before, change.beforeExplicit) &&
-      isMissing(change.after, change.afterExplicit)
-    const markingChanged = beforeSensitive !== afterSensitive && !nullNoOp
-    const action = valueAction === 'no-op' && markingChanged ? 'update' : valueAction
-    return { kind: 'sensitive', action, replace, valueAction, beforeSensitive, afterSensitive }
-  }
+  const special = sensitiveOrUnknown(change, inner => diffValue(inner, mode))
+  if (special !== undefined) return special
 
-  if (change.unknown === true) {
-    // The after value is absent because it is unknown, not because it is deleted.
-    const action = primitiveAction({ ...change, afterExplicit: true })
-    if (change.before === null) return { kind: 'unknown', action, replace }
-    return { kind: 'unknown', action, replace, before: diffValue(asDelete(change), mode) }
-  }
-
+  const replace = forcesReplacement(change)
   const beforeKind = kindOf(change.before)
   const afterKind = kindOf(change.after)
   const created = beforeKind === 'null' && !change.beforeExplicit
@@ -136,7 +148,41 @@ function diffValue(change: ValueChange, mode: ValueMode): ValueDiff {
   }
 }
 
-function checkNesting(change: ValueChange): void {
+/**
+ * A value that is sensitive (by the plan's marks) or unknown until apply shows as such, whatever
+ * its type; `recurse` diffs what an unknown value replaces.
+ */
+export function sensitiveOrUnknown(
+  change: ValueChange,
+  recurse: (change: ValueChange) => ValueDiff
+): ValueDiff | undefined {
+  const replace = forcesReplacement(change)
+  const beforeSensitive = marksWhole(change.beforeSensitive, change.before)
+  const afterSensitive = marksWhole(change.afterSensitive, change.after)
+  if (beforeSensitive || afterSensitive) {
+    const valueAction = primitiveAction(change)
+    const nullNoOp =
+      isMissing(change.before, change.beforeExplicit) &&
+      isMissing(change.after, change.afterExplicit)
+    const markingChanged = beforeSensitive !== afterSensitive && !nullNoOp
+    const action = valueAction === 'no-op' && markingChanged ? 'update' : valueAction
+    return { kind: 'sensitive', action, replace, valueAction, beforeSensitive, afterSensitive }
+  }
+
+  if (change.unknown === true) {
+    // The after value is absent because it is unknown, not because it is deleted.
+    const action = primitiveAction({ ...change, afterExplicit: true })
+    if (change.before === null) return { kind: 'unknown', action, replace }
+    return { kind: 'unknown', action, replace, before: recurse(asDelete(change)) }
+  }
+  return undefined
+}
+
+export function forcesReplacement(change: ValueChange): boolean {
+  return change.replacePaths.some(path => path.length === 0)
+}
+
+export function checkNesting(change: ValueChange): void {
   if (nestedDeeperThan(change.before, MAX_NESTING) || nestedDeeperThan(change.after, MAX_NESTING)) {
     throw new Error(`a value is nested more than ${MAX_NESTING} levels deep`)
   }
@@ -187,9 +233,9 @@ function diffObject(change: ValueChange, mode: ValueMode, replace: boolean): Val
     const child: ValueChange = {
       before: member(before, key),
       after: member(after, key),
-      // Terraform treats object attributes as implicit: a null one is simply absent.
-      beforeExplicit: false,
-      afterExplicit: false,
+      // A resource's null attribute is simply absent; a JSON object's null member is a value.
+      beforeExplicit: mode === 'json' && before !== undefined && Object.hasOwn(before, key),
+      afterExplicit: mode === 'json' && after !== undefined && Object.hasOwn(after, key),
       unknown: member(unknown, key),
       beforeSensitive: sensitiveChild(change.beforeSensitive, key),
       afterSensitive: sensitiveChild(change.afterSensitive, key),
@@ -219,32 +265,44 @@ function diffList(change: ValueChange, mode: ValueMode, replace: boolean): Value
   const pairs = alignSequences(beforeKeys, afterKeys, isObjectKey)
   // In a resource, a list of objects is a nested block or attribute: Terraform shows no context.
   const context = mode === 'json' || ![...beforeKeys, ...afterKeys].some(isObjectKey)
+  const { elements, action } = diffElements(change, pairs, element => diffValue(element, mode))
+  return { kind: 'list', action, replace, elements, context }
+}
+
+/** The elements of a list or set, paired (index -1: absent), each diffed by `diffElement`. */
+export function diffElements(
+  change: ValueChange,
+  pairs: readonly (readonly [number, number])[],
+  diffElement: (element: ValueChange, position: number) => ValueDiff
+): { elements: ValueDiff[]; action: DiffAction } {
+  const before = Array.isArray(change.before) ? change.before : []
+  const after = Array.isArray(change.after) ? change.after : []
   let action = iterationAction(Array.isArray(change.before), Array.isArray(change.after))
-  const elements = pairs.map(([b, a]) => {
-    const diff = diffValue(
+  const elements = pairs.map(([b, a], position) => {
+    const diff = diffElement(
       {
-        before: b >= 0 ? before[b] : null,
-        after: a >= 0 ? after[a] : null,
-        beforeExplicit: b >= 0,
-        afterExplicit: a >= 0,
+        before: b >= 0 && b < before.length ? before[b] : null,
+        after: a >= 0 && a < after.length ? after[a] : null,
+        beforeExplicit: b >= 0 && b < before.length,
+        afterExplicit: a >= 0 && a < after.length,
         unknown: a >= 0 ? element(change.unknown, a) : null,
         beforeSensitive: b >= 0 ? sensitiveChild(change.beforeSensitive, b) : null,
         afterSensitive: a >= 0 ? sensitiveChild(change.afterSensitive, a) : null,
         replacePaths: childPaths(change.replacePaths, a >= 0 ? a : b)
       },
-      mode
+      position
     )
     action = combineActions(action, diff.action)
     return diff
   })
-  return { kind: 'list', action, replace, elements, context }
+  return { elements, action }
 }
 
 function isMissing(value: JsonValue, explicit: boolean): boolean {
   return value === null && !explicit
 }
 
-function primitiveAction(change: ValueChange): DiffAction {
+export function primitiveAction(change: ValueChange): DiffAction {
   const beforeMissing = isMissing(change.before, change.beforeExplicit)
   const afterMissing = isMissing(change.after, change.afterExplicit)
   if (beforeMissing && !afterMissing) return 'create'
@@ -253,12 +311,12 @@ function primitiveAction(change: ValueChange): DiffAction {
 }
 
 /** A collection's own action before its children are looked at. */
-function iterationAction(hasBefore: boolean, hasAfter: boolean): DiffAction {
+export function iterationAction(hasBefore: boolean, hasAfter: boolean): DiffAction {
   if (hasBefore === hasAfter) return 'no-op'
   return hasBefore ? 'delete' : 'create'
 }
 
-function combineActions(current: DiffAction, next: DiffAction): DiffAction {
+export function combineActions(current: DiffAction, next: DiffAction): DiffAction {
   if (next === 'no-op') return current
   return current === next ? current : 'update'
 }
@@ -271,7 +329,7 @@ function asCreate(change: ValueChange): ValueChange {
   return { ...change, before: null, beforeExplicit: false, beforeSensitive: null }
 }
 
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+export function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
@@ -279,11 +337,11 @@ function keysOf(value: { [key: string]: JsonValue } | undefined): string[] {
   return value === undefined ? [] : Object.keys(value)
 }
 
-function member(value: { [key: string]: JsonValue } | undefined, key: string): JsonValue {
+export function member(value: { [key: string]: JsonValue } | undefined, key: string): JsonValue {
   return value !== undefined && Object.hasOwn(value, key) ? value[key] : null
 }
 
-function element(value: JsonValue, index: number): JsonValue {
+export function element(value: JsonValue, index: number): JsonValue {
   return Array.isArray(value) && index < value.length ? value[index] : null
 }
 
@@ -291,7 +349,7 @@ function element(value: JsonValue, index: number): JsonValue {
  * Whether a sensitive mirror hides the whole value. A mirror whose shape does not match the value's
  * (an array over an object, a string, a number) cannot tell which parts are safe: all is hidden.
  */
-function marksWhole(mirror: JsonValue, value: JsonValue): boolean {
+export function marksWhole(mirror: JsonValue, value: JsonValue): boolean {
   if (mirror === null || mirror === false) return false
   if (mirror === true) return true
   if (value === null) return false
@@ -302,8 +360,12 @@ function marksWhole(mirror: JsonValue, value: JsonValue): boolean {
   return !sameShape
 }
 
-/** The sensitive mirror of a child, once marksWhole has said the parent's mirror has its shape. */
-function sensitiveChild(mirror: JsonValue, key: string | number): JsonValue {
+/**
+ * The sensitive mirror of a child. A parent marked sensitive as a whole marks every child: a caller
+ * that walks into such a value still finds each part sensitive.
+ */
+export function sensitiveChild(mirror: JsonValue, key: string | number): JsonValue {
+  if (mirror === true) return true
   if (typeof key === 'string' && isObject(mirror))
     return Object.hasOwn(mirror, key) ? mirror[key] : false
   if (typeof key === 'number' && Array.isArray(mirror))
@@ -311,10 +373,10 @@ function sensitiveChild(mirror: JsonValue, key: string | number): JsonValue {
   return false
 }
 
-function childPaths(paths: readonly Path[], key: string | number): Path[] {
+export function childPaths(paths: readonly Path[], key: string | number): Path[] {
   return paths.filter(path => path.length > 0 && path[0] === key).map(path => path.slice(1))
 }
 
-function serialize(value: JsonValue): string {
+export function serialize(value: JsonValue): string {
   return JSON.stringify(value)
 }

@@ -4,8 +4,8 @@
 import type { Diagnostic, WorkspaceResult } from '../result.js'
 import type {
   DeferredChangeModel,
-  OutputChangeModel,
   PlanCounts,
+  PlanModel,
   ResourceChangeModel
 } from '../plan/model.js'
 import {
@@ -73,7 +73,7 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
     ...failedChecksSection(result, options.detail, sub),
     ...runChecksSections(result, options.detail, sub),
     ...resourceSection(result, options, sub),
-    ...outputsSection(result.model.outputs, options, sub),
+    ...outputsSection(result.model, options, sub),
     ...driftSection(result.model.drift, options, sub),
     ...deferredSection(result, options, sub)
   ]
@@ -407,8 +407,8 @@ const deferredHeadline = memoizeByObject((deferred: DeferredChangeModel) =>
 const diffBlock = memoizeByObject((resource: ResourceChangeModel) =>
   diffOrProblem(() => codeBlock('diff', renderResourceDiff(resource)))
 )
-const outputsDiffBlock = memoizeByObject((outputs: readonly OutputChangeModel[]) =>
-  diffOrProblem(() => codeBlock('diff', renderOutputsDiff(outputs)))
+const outputsDiffBlock = memoizeByObject((model: PlanModel) =>
+  diffOrProblem(() => codeBlock('diff', renderOutputsDiff(model.outputs, model.allOutputNames)))
 )
 
 /** A titled list of resources: each with its diff (shrinkable to the headline), or just counted. */
@@ -470,11 +470,8 @@ const OUTPUT_VERBS: Readonly<Record<string, string>> = {
   update: 'changed'
 }
 
-function outputsSection(
-  outputs: readonly OutputChangeModel[],
-  options: SectionOptions,
-  level: number
-): Chunk[] {
+function outputsSection(model: PlanModel, options: SectionOptions, level: number): Chunk[] {
+  const { outputs } = model
   if (outputs.length === 0) return []
   const titled = block(heading(level, escapeText(`Changes to Outputs (${outputs.length})`)))
   const names = outputs.map(output => {
@@ -490,7 +487,7 @@ function outputsSection(
   )
   if (options.detail === 'compact') return [titled, counted]
   const full = (): Chunk[] => {
-    const diff = outputsDiffBlock(outputs)
+    const diff = outputsDiffBlock(model)
     return [typeof diff === 'string' ? block(diff) : `${listed}${block(diff.problem)}`]
   }
   const body: Chunk = options.diffs ? { stage: 'diff', full, reduced: [listed] } : listed

@@ -32,6 +32,12 @@ export interface TfcClient {
    * otherwise. `path` may also be an absolute URL on the API origin (pagination links).
    */
   api<T = unknown>(path: string, options?: ApiRequestOptions): Promise<ApiResponse<T>>
+  /**
+   * GET `/api/v2<path>` with the token, the body left to the caller to stream (JSON plans served
+   * inline can be hundreds of MB); redirects are returned, not followed. Retries like api();
+   * throws TfcApiError for other statuses than 2xx and `accept`.
+   */
+  apiDownload(path: string, options?: { accept?: number[] }): Promise<Response>
   /** GET an absolute URL that carries its own secret (archivist, log-read-url, downloads): never sends the token. */
   fetchExternal(url: string, options?: { accept?: number[] }): Promise<Response>
 }
@@ -195,6 +201,27 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         body: readBody(answer)?.json as T | undefined,
         ...(location === null ? {} : { location: new URL(location, url).href })
       }
+    },
+
+    async apiDownload(path: string, request: { accept?: number[] } = {}): Promise<Response> {
+      const url = apiUrl(path, undefined)
+      const label = `GET ${url.pathname}`
+      const init = {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${token}`, Accept: MEDIA_TYPE, 'User-Agent': userAgent }
+      }
+      const response = await retrying(
+        `GET ${url.href}`,
+        true,
+        () => fetchStream(url, init, timeoutMs),
+        discardBody,
+        ({ status }) => `${label}: HTTP ${status}`
+      )
+      if (isSuccess(response.status) || (request.accept ?? []).includes(response.status)) {
+        return response
+      }
+      discardBody(response)
+      throw new TfcApiError(`${label}: HTTP ${response.status}`, response.status)
     },
 
     async fetchExternal(url: string, request: { accept?: number[] } = {}): Promise<Response> {

@@ -1,13 +1,16 @@
 // Downloads the plan's JSON: the full `json-output` when the token may read it, else the
 // redacted one, else says why there is none. Temporary URLs are used at once and never logged.
+// Beside a full plan, the redacted one is read for its provider schemas (downloadRedactedPlan), so
+// that a token that may read only the redacted plan gets the same diffs as an admin token.
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
+import type { Response } from 'node-fetch'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
@@ -74,6 +77,25 @@ export async function downloadJsonPlan(
   return { kind: 'unavailable', reason: explainBoth(full, redacted) }
 }
 
+/**
+ * The redacted plan, read beside a full plan for its provider schemas: the file it was saved to,
+ * or undefined when it cannot be had (Terraform before 0.15.2, no access, a failed download); the
+ * diffs are then shown without schemas, as the full JSON plan alone allows.
+ */
+export async function downloadRedactedPlan(
+  client: TfcClient,
+  plan: { planId: string },
+  options: JsonPlanOptions
+): Promise<string | undefined> {
+  await mkdir(options.destDir, { recursive: true })
+  const { planId } = plan
+  const file = `${planId}-redacted.json`
+  const outcome = await fetchPlanJson(client, planId, 'json-output-redacted', file, options)
+  if (outcome.kind === 'saved') return outcome.path
+  core.debug(`${planId}: no redacted plan (${describe(outcome)}); diffs are read without schemas`)
+  return undefined
+}
+
 /** A token without admin access, or an archivist that would not serve the file. */
 function worthFallingBack(full: Failure): boolean {
   return (full.kind === 'refused' && full.status !== 422) || full.kind === 'download-failed'
@@ -95,9 +117,11 @@ async function fetchPlanJson(
   let attempts = 0
 
   for (;;) {
-    const response = await client.api<unknown>(path, {
+    // Streamed, never parsed here: a JSON plan served inline can be hundreds of MB.
+    const response = await client.apiDownload(path, {
       accept: [204, ...REDIRECTS, ...REFUSALS]
     })
+    if (response.status === 204 || REFUSALS.includes(response.status)) discardBody(response)
     if (response.status === 204) {
       const waitedMs = now() - started
       if (waitedMs >= notReadyTimeoutMs) return { kind: 'not-ready', waitedMs }
@@ -105,23 +129,19 @@ async function fetchPlanJson(
       continue
     }
     if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
-    if (!REDIRECTS.includes(response.status)) {
-      // 200: the JSON came inline (json-output-redacted does this).
-      if (typeof response.body !== 'object' || response.body === null) {
-        return {
-          kind: 'download-failed',
-          problem: `HTTP ${response.status} without a JSON document`
-        }
-      }
-      const text = JSON.stringify(response.body)
-      await writeFile(destination, text)
-      return { kind: 'saved', path: destination, bytes: Buffer.byteLength(text) }
-    }
 
     attempts++
-    const download = response.location
-      ? await saveDownload(client, response.location, destination)
-      : { problem: 'HCP Terraform redirected without a Location' }
+    let download: { bytes: number } | { problem: string }
+    if (REDIRECTS.includes(response.status)) {
+      discardBody(response)
+      const location = response.headers.get('location')
+      download = location
+        ? await saveDownload(client, new URL(location, client.origin).href, destination)
+        : { problem: 'HCP Terraform redirected without a Location' }
+    } else {
+      // 200: the JSON came inline (json-output-redacted does this).
+      download = await saveBody(response, destination, hostOf(client.origin))
+    }
     if ('bytes' in download) return { kind: 'saved', path: destination, bytes: download.bytes }
     core.debug(`${planId}: ${endpoint} download attempt ${attempts} failed: ${download.problem}`)
     if (attempts >= MAX_DOWNLOAD_ATTEMPTS) {
@@ -151,6 +171,15 @@ async function saveDownload(
     }
   }
 
+  return saveBody(response, destination, host)
+}
+
+/** Streams an answer's body to `destination` (via a `.part` file) and checks it is complete. */
+async function saveBody(
+  response: Response,
+  destination: string,
+  host: string
+): Promise<{ bytes: number } | { problem: string }> {
   const partial = `${destination}.part`
   const check = new JsonDownloadCheck()
   try {

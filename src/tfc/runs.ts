@@ -33,6 +33,8 @@ export interface PlanSnapshot {
   organization?: string
   /** `<origin>/app/<org>/<workspace>/runs/<run-id>`, as the Terraform CLI prints it. */
   runUrl?: string
+  /** The run's Terraform version (redacted JSON plans do not name it). */
+  terraformVersion?: string
 }
 
 export interface RunSnapshot extends PlanSnapshot {
@@ -82,11 +84,13 @@ export async function getRun(
       : (findIncluded(body, 'workspaces', workspaceId) ??
         fetchResource(client, `/workspaces/${workspaceId}`))
   ])
+  const terraformVersion = stringAttribute(run, 'terraform-version')
   return {
     ...planSnapshot(plan),
     runId: run.id,
     runStatus: stringAttribute(run, 'status') ?? 'unknown',
     configurationVersionId: relatedId(run, 'configuration-version'),
+    ...(terraformVersion !== undefined && { terraformVersion }),
     ...workspaceContext(client.origin, workspace, run.id),
     ...(options.postPlan
       ? { postPlan: postPlanLinks(body, run, !withoutTaskStages.has(client)) }

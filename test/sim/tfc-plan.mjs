@@ -46,8 +46,9 @@ export function summaryLine(counts) {
  * The `json-output-redacted` shape of a plan: no planned_values/prior_state/configuration, and
  * sensitive values replaced by a hash (as in the real redacted documents).
  * @param {any} plan
+ * @param {object} [providerSchemas] the `provider_schemas` HCP Terraform adds (none by default)
  */
-export function redactPlan(plan) {
+export function redactPlan(plan, providerSchemas = {}) {
   const redactChange = (/** @type {any} */ change) => ({
     ...change,
     before: redactValue(change.before, change.before_sensitive),
@@ -63,7 +64,7 @@ export function redactPlan(plan) {
       Object.entries(plan.output_changes ?? {}).map(([name, oc]) => [name, redactChange(oc)])
     ),
     provider_format_version: '1.0',
-    provider_schemas: {}
+    provider_schemas: providerSchemas
   }
 }
 

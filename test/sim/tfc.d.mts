@@ -136,6 +136,8 @@ export interface RunSpec {
   redactedJson?: unknown
   /** json-output-redacted inline (200, default) or as a 307 to the archivist. */
   redactedVia?: 'inline' | 'redirect'
+  /** `provider_schemas` of the derived redacted plan (a `terraform providers schema -json` object's). */
+  providerSchemas?: unknown
   /**
    * Progression, one step per poll of the run or plan (default), per `advance` ms, or held at the
    * first step ('manual') until setPlanStatus. A string is a plan status; the run status follows.

@@ -778,7 +778,7 @@ export async function startTfcSimulator(options = {}) {
         : undefined,
       planJson: planJson === undefined ? undefined : Buffer.from(planJson),
       parsedPlan,
-      redactedJson: redactedFor(spec.redactedJson, parsedPlan),
+      redactedJson: redactedFor(spec.redactedJson, parsedPlan, spec.providerSchemas),
       redactedVia: spec.redactedVia ?? 'inline',
       counts,
       hasChanges,
@@ -885,11 +885,14 @@ function planTimestampKey(status) {
   return keys[/** @type {keyof typeof keys} */ (status)] ?? `${status.replaceAll('_', '-')}-at`
 }
 
-/** @param {unknown} redacted @param {any} parsedPlan @returns {string | undefined} */
-function redactedFor(redacted, parsedPlan) {
+/**
+ * @param {unknown} redacted @param {any} parsedPlan @param {any} providerSchemas
+ * @returns {string | undefined}
+ */
+function redactedFor(redacted, parsedPlan, providerSchemas) {
   if (redacted === null || redacted === false) return undefined
   if (redacted !== undefined) return loadJson(redacted)
-  return parsedPlan ? JSON.stringify(redactPlan(parsedPlan)) : undefined
+  return parsedPlan ? JSON.stringify(redactPlan(parsedPlan, providerSchemas)) : undefined
 }
 
 /** A JSON document from an object, JSON text or a file path. @param {unknown} source */

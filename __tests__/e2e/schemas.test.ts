@@ -1,0 +1,58 @@
+// Diffs read with the provider schemas, end to end: HCP Terraform serves them only in the redacted
+// JSON plan, so an admin token (full plan) and a token that may only read (redacted plan) must get
+// the same comment, blocks shown as blocks and maps with quoted keys.
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { everythingShown, fixture, plainText, useWorld } from './world.js'
+
+const PLAN = fixture('plan-blocks.json')
+const SCHEMAS = JSON.parse(readFileSync(fixture('schemas-blocks.json'), 'utf8'))
+/** The schema marks auth_token sensitive; the plan's own marks do not. */
+const SCHEMA_SENSITIVE = ['e2e-Schema-Sensitive-4410', 'e2e-Schema-Sensitive-9926']
+
+describe('diffs with the provider schemas', () => {
+  const world = useWorld()
+
+  it('read the same for an admin token and a token that may only read the redacted plan', async () => {
+    const run = world().tfc.addRun({
+      workspace: 'network',
+      organization: 'acme',
+      planJson: PLAN,
+      providerSchemas: SCHEMAS
+    })
+
+    const admin = await world().run({ 'run-id': run.id })
+    const adminComment = world().prComments()[0].body
+    const reader = await world().run({ 'run-id': run.id, token: world().tfc.tokens.read ?? '' })
+    const readerComment = world().prComments()[0].body
+
+    expect([admin.code, reader.code]).toEqual([0, 0])
+    expect(readerComment).toBe(adminComment)
+    const redacted = world().tfc.requests.filter(req => req.path.endsWith('/json-output-redacted'))
+    expect(redacted).toHaveLength(2)
+    const body = plainText(adminComment)
+    expect(body).toContain('"team" = "platform" -> "network"')
+    expect(body).toMatch(/^- +ingress \{$/m)
+    expect(body).toMatch(/^\+ +ingress \{$/m)
+    expect(body).toContain('# (1 unchanged block hidden)')
+    expect(body).toMatch(/^~ +auth_token {2}= \(sensitive value\)$/m)
+    const shown = everythingShown(world())
+    for (const secret of SCHEMA_SENSITIVE) expect(shown).not.toContain(secret)
+  })
+
+  it('fall back to the full plan alone when the redacted plan cannot be had', async () => {
+    const run = world().tfc.addRun({
+      workspace: 'network',
+      organization: 'acme',
+      planJson: PLAN,
+      redactedJson: null
+    })
+
+    const step = await world().run({ 'run-id': run.id })
+
+    expect(step.code).toBe(0)
+    const body = plainText(world().prComments()[0].body)
+    expect(body).toContain('aws_security_group.web')
+    expect(body).toMatch(/^~ +ingress += \[$/m)
+  })
+})
