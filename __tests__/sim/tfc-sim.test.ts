@@ -1,5 +1,5 @@
-// The HCP Terraform simulator answers as docs/tfc-api-notes.md describes: the e2e tests are only
-// as good as this stand-in.
+// The HCP Terraform simulator answers as HashiCorp's API documentation describes: the e2e tests are
+// only as good as this stand-in.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'

@@ -1,6 +1,7 @@
 // The simulator's post-plan part: run task stages and results, policy evaluations and policy-set
-// outcomes, legacy Sentinel policy checks and the cost estimate, as docs/tfc-api-notes.md
-// ("After the plan") describes them. tfc.mjs wires it in; it keeps no state of its own but what
+// outcomes, legacy Sentinel policy checks and the cost estimate, as HashiCorp's API documentation
+// (runs, run task stages and results, policy evaluations, policy checks, cost estimates) and go-tfe
+// describe them. tfc.mjs wires it in; it keeps no state of its own but what
 // it attaches to each run.
 import { randomBytes } from 'node:crypto'
 import { document, notFound, paginate } from './jsonapi.mjs'

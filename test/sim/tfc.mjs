@@ -1,6 +1,6 @@
 // An HCP Terraform / Terraform Enterprise API simulator on loopback, for tests, the demo and the
-// benchmark. It follows the API as documented in docs/tfc-api-notes.md closely enough that a client
-// written from the docs works, and it records every request so tests can check what was sent where.
+// benchmark. It follows HashiCorp's API documentation (and go-tfe's models) closely enough that a
+// client written from the docs works, and it records every request so tests can check what was sent where.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { document, jsonApiError, notFound, paginate, plainError, rateLimited } from './jsonapi.mjs'
