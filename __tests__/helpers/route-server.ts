@@ -1,7 +1,7 @@
 // A loopback HTTP server driven by a route table, recording every request with its headers.
-import { createServer } from 'node:http'
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
+import { startLoopbackServer } from '../../test/sim/server.mjs'
+import type { SimResponse } from '../../test/sim/server.mjs'
 
 export interface RecordedRequest {
   method: string
@@ -69,20 +69,20 @@ export async function startRouteServer(
   }
   for (const [key, route] of Object.entries(routes)) setRoute(key, route)
 
-  const server = createServer((request, response) => {
-    void readBody(request).then(async body => {
-      const url = new URL(request.url ?? '/', 'http://loopback')
+  const server = await startLoopbackServer({
+    host: options.hostname ?? '127.0.0.1',
+    handle: async (incoming, response) => {
       const recorded: RecordedRequest = {
-        method: request.method ?? 'GET',
-        url: request.url ?? '/',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: request.headers,
-        body
+        method: incoming.method,
+        url: incoming.target,
+        path: incoming.url.pathname,
+        query: incoming.url.searchParams,
+        headers: incoming.headers,
+        body: incoming.body
       }
       requests.push(recorded)
       for (const entry of table) {
-        const match = entry.method === recorded.method ? entry.pattern.exec(url.pathname) : null
+        const match = entry.method === recorded.method ? entry.pattern.exec(recorded.path) : null
         if (match === null) continue
         const params = Object.fromEntries(
           entry.names.map((name, i) => [name, decodeURIComponent(match[i + 1])])
@@ -92,30 +92,23 @@ export async function startRouteServer(
           : entry.route
         entry.calls++
         const reply = await handler(recorded, params, response)
-        if (reply) send(response, reply)
-        return
+        return reply ? withContentType(reply) : undefined
       }
-      send(response, {
+      return withContentType({
         status: 404,
         body: {
-          errors: [{ status: '404', title: 'not found', detail: `no route ${url.pathname}` }]
+          errors: [{ status: '404', title: 'not found', detail: `no route ${recorded.path}` }]
         }
       })
-    })
+    }
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
-    origin: `http://${options.hostname ?? '127.0.0.1'}:${port}`,
-    port,
+    origin: server.origin,
+    port: server.port,
     requests,
     route: setRoute,
     requestsTo: path => requests.filter(request => request.path === path),
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
+    close: server.close
   }
 }
 
@@ -133,29 +126,11 @@ function compile(key: string, route: Route): CompiledRoute {
   return { method, pattern: new RegExp(`^${source}$`), names, route, calls: 0 }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    request.on('error', reject)
-  })
-}
-
-function send(response: ServerResponse, { status, body, headers = {} }: Reply): void {
-  if (body === undefined) {
-    response.writeHead(status, headers)
-    response.end()
-    return
-  }
-  const text = typeof body === 'string' ? body : JSON.stringify(body)
+/** A string body goes as plain text, anything else as JSON:API, unless the reply says otherwise. */
+function withContentType({ status, body, headers = {} }: Reply): SimResponse {
+  if (body === undefined) return { status, headers }
   const contentType = typeof body === 'string' ? 'text/plain' : 'application/vnd.api+json'
-  response.writeHead(status, {
-    'Content-Type': contentType,
-    'Content-Length': String(Buffer.byteLength(text)),
-    ...headers
-  })
-  response.end(text)
+  return { status, body, headers: { 'Content-Type': contentType, ...headers } }
 }
 
 /** Handlers for common answers. */

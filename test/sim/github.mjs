@@ -2,43 +2,121 @@
 // A loopback stand-in for the part of GitHub's REST API the action uses: issue comments and pull
 // requests of one repository. It answers like GitHub does (status codes, error bodies, Link
 // pagination, rate-limit headers), records every request, and can be told to fail on purpose.
-import http from 'node:http'
-import { takeFault } from './server.mjs'
+import { startLoopbackServer, takeFault } from './server.mjs'
 import { createGraphQL, graphqlPath } from './github-graphql.mjs'
 
 /**
  * @typedef {{ login: string, id: number, type: 'User' | 'Bot' }} SimUser
  * @typedef {{ user: SimUser, installation: boolean, admin: boolean }} SimIdentity
- * @typedef {{ user?: SimUser | string, installation?: boolean, admin?: boolean }} TokenSpec
- * @typedef {{
- *   id: number, node_id: string, url: string, html_url: string, issue_url: string,
- *   issue_number: number, body: string, user: SimUser, author_association: string,
- *   created_at: string, updated_at: string
- * }} SimComment
- * @typedef {{
- *   method: string, path: string, url: string, query: Record<string, string>,
- *   headers: Record<string, string>, body: unknown, token?: string, status?: number
- * }} SimRequest
- * @typedef {{
- *   match?: (request: SimRequest) => boolean, status: number,
- *   headers?: Record<string, string>, body?: unknown, times?: number
- * }} SimFault
- * @typedef {{ match: (request: SimRequest) => boolean, count: number, timeoutMs?: number }} SimHold
- * @typedef {'ok' | 'fork' | 'read-only'} SimPermission
- * @typedef {{
- *   repository?: string, pathPrefix?: string, pullRequests?: Array<number | { number: number, headSha?: string }>,
- *   tokens?: Record<string, TokenSpec>
- * }} SimOptions
  */
 
-/** The author of everything written with the workflow's GITHUB_TOKEN. */
+/**
+ * Who a token acts as. Installation tokens (GITHUB_TOKEN, GitHub Apps) get 403 on GET /user;
+ * GraphQL `viewer { login }` (POST /graphql, or /api/graphql under the prefix /api/v3) answers
+ * for every token.
+ * @typedef {object} TokenSpec
+ * @property {SimUser | string} [user] a user or a login; logins ending in [bot] are bots.
+ *   Default: github-actions[bot]
+ * @property {boolean} [installation] default: true for bots
+ * @property {boolean} [admin] admins may edit and delete other users' comments
+ */
+
+/**
+ * @typedef {object} SimComment
+ * @property {number} id
+ * @property {string} node_id
+ * @property {string} url
+ * @property {string} html_url
+ * @property {string} issue_url
+ * @property {number} issue_number
+ * @property {string} body
+ * @property {SimUser} user
+ * @property {string} author_association
+ * @property {string} created_at
+ * @property {string} updated_at
+ */
+
+/**
+ * @typedef {object} SimRequest
+ * @property {string} method
+ * @property {string} path path as sent, with the path prefix
+ * @property {string} url
+ * @property {Record<string, string>} query
+ * @property {Record<string, string>} headers lower-case names
+ * @property {unknown} body parsed JSON, or the raw text when it was not JSON
+ * @property {string} [token] the token of the Authorization header (`token X` or `Bearer X`)
+ * @property {number} [status] the status the simulator answered with
+ */
+
+/**
+ * An answer given instead of the normal one to the next `times` (default 1) matching requests.
+ * @typedef {object} SimFault
+ * @property {(request: SimRequest) => boolean} [match]
+ * @property {number} status
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body]
+ * @property {number} [times]
+ */
+
+/**
+ * Requests matching `match` wait until `count` of them arrived (or `timeoutMs`, default 5000,
+ * passed since the first), then are answered in arrival order. The hold ends after one release.
+ * @typedef {object} SimHold
+ * @property {(request: SimRequest) => boolean} match
+ * @property {number} count
+ * @property {number} [timeoutMs]
+ */
+
+/**
+ * `fork` and `read-only` both answer writes with 403 "Resource not accessible by integration".
+ * @typedef {'ok' | 'fork' | 'read-only'} SimPermission
+ */
+
+/**
+ * @typedef {object} SimOptions
+ * @property {string} [repository] `owner/repo`; the only repository served. Default
+ *   `octo-org/infra`
+ * @property {string} [pathPrefix] GHES-style prefix such as `/api/v3`
+ * @property {Array<number | { number: number, headSha?: string }>} [pullRequests] pull requests
+ *   that exist. Default: #1
+ * @property {Record<string, TokenSpec>} [tokens] known tokens; without it every token is the
+ *   workflow's GITHUB_TOKEN
+ */
+
+/**
+ * @typedef {object} GitHubSimulator
+ * @property {string} url base URL to use as GITHUB_API_URL, including the path prefix
+ * @property {SimRequest[]} requests
+ * @property {SimComment[]} comments
+ * @property {SimFault[]} faults
+ * @property {(issueNumber: number, body: string, user?: SimUser | string) => SimComment} addComment
+ *   seeds a comment; the author defaults to octocat
+ * @property {(number: number, pr?: { headSha?: string }) => void} addPullRequest
+ * @property {() => SimRequest[]} foreignWrites PATCH and DELETE requests on comments written by
+ *   someone other than the caller
+ * @property {(commentId: number) => string | undefined} minimizedAs the classifier a comment was
+ *   minimized with over GraphQL (e.g. OUTDATED), if it was
+ * @property {(number: number, headSha: string) => void} setHeadSha moves a pull request's head,
+ *   as a push to its branch does
+ * @property {(hold: SimHold) => void} hold makes matching requests meet: see SimHold
+ * @property {(mode: SimPermission) => void} setPermission
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * The author of everything written with the workflow's GITHUB_TOKEN.
+ * @type {Readonly<SimUser>}
+ */
 export const GITHUB_ACTIONS_BOT = Object.freeze({
   login: 'github-actions[bot]',
   id: 41898282,
   type: 'Bot'
 })
 
-/** The default author of seeded comments: somebody else. */
+/**
+ * The default author of seeded comments: somebody else.
+ * @type {Readonly<SimUser>}
+ */
 export const OCTOCAT = Object.freeze({ login: 'octocat', id: 583231, type: 'User' })
 
 export const MAX_COMMENT_LENGTH = 65536
@@ -99,6 +177,7 @@ export function primaryRateLimit({ resetInSeconds = 1, times = 1, match } = {}) 
 /**
  * Starts the simulator on 127.0.0.1 with an OS-chosen port.
  * @param {SimOptions} [options]
+ * @returns {Promise<GitHubSimulator>}
  */
 export async function startGitHubSimulator(options = {}) {
   const repository = options.repository ?? 'octo-org/infra'
@@ -139,30 +218,19 @@ export async function startGitHubSimulator(options = {}) {
     else addPullRequest(pr.number, pr)
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks = /** @type {Buffer[]} */ ([])
-    req.on('data', chunk => chunks.push(chunk))
-    req.on('end', async () => {
-      const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'))
+  const server = await startLoopbackServer({
+    handle: async incoming => {
+      const request = recordRequest(incoming)
       await heldBack(request)
       const reply = respond(request)
       request.status = reply.status
       const headers = { ...baseHeaders(), ...reply.headers }
-      if (reply.body === undefined) {
-        res.writeHead(reply.status, headers).end()
-      } else {
-        headers['content-type'] = 'application/json; charset=utf-8'
-        res.writeHead(reply.status, headers).end(JSON.stringify(reply.body))
-      }
-    })
+      if (reply.body === undefined) return { status: reply.status, headers }
+      headers['content-type'] = 'application/json; charset=utf-8'
+      return { status: reply.status, headers, body: JSON.stringify(reply.body) }
+    }
   })
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const origin = `http://127.0.0.1:${address.port}`
-  const url = origin + pathPrefix
+  const url = server.origin + pathPrefix
 
   /**
    * Holds a request that matches a hold until `count` such requests wait (or `timeoutMs` passed),
@@ -188,11 +256,12 @@ export async function startGitHubSimulator(options = {}) {
     for (const waiting of hold.waiting.splice(0)) waiting()
   }
 
-  /** @param {http.IncomingMessage} req @param {string} text @returns {SimRequest} */
-  function recordRequest(req, text) {
-    const parsed = new URL(req.url ?? '/', origin)
-    const headers = /** @type {Record<string, string>} */ ({})
-    for (const [name, value] of Object.entries(req.headers)) {
+  /** @param {import('./server.mjs').IncomingRequest} incoming @returns {SimRequest} */
+  function recordRequest(incoming) {
+    const { url: parsed, body: text } = incoming
+    /** @type {Record<string, string>} */
+    const headers = {}
+    for (const [name, value] of Object.entries(incoming.headers)) {
       headers[name] = Array.isArray(value) ? value.join(', ') : (value ?? '')
     }
     /** @type {unknown} */
@@ -205,8 +274,9 @@ export async function startGitHubSimulator(options = {}) {
       }
     }
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(headers.authorization ?? '')
+    /** @type {SimRequest} */
     const request = {
-      method: req.method ?? 'GET',
+      method: incoming.method,
       path: parsed.pathname,
       url: parsed.href,
       query: Object.fromEntries(parsed.searchParams),
@@ -444,7 +514,6 @@ export async function startGitHubSimulator(options = {}) {
     })
   }
   return {
-    /** Base URL to use as GITHUB_API_URL, including the path prefix. */
     url,
     requests,
     comments,
@@ -452,29 +521,19 @@ export async function startGitHubSimulator(options = {}) {
     addComment,
     addPullRequest,
     foreignWrites,
-    /** @param {number} commentId */
     minimizedAs: commentId => graphql.minimizedAs(commentId),
-    /** Moves a pull request's head, as a push to its branch does. @param {number} number @param {string} headSha */
     setHeadSha(number, headSha) {
       const pr = pullRequests.get(number)
       if (!pr) throw new Error(`no pull request #${number}`)
       pr.headSha = headSha
     },
-    /** @param {SimHold} hold */
     hold(hold) {
       holds.push({ ...hold, waiting: [] })
     },
-    /** @param {SimPermission} mode */
     setPermission(mode) {
       permission = mode
     },
-    /** @returns {Promise<void>} */
-    close() {
-      return new Promise(resolve => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-    }
+    close: server.close
   }
 }
 

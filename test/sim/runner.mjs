@@ -117,10 +117,10 @@ export function parseGithubOutput(text) {
 /**
  * Workflow commands the step printed (`::error::`, `::warning file=x::`, `::add-mask::`...).
  * @param {string} stdout
- * @returns {{ errors: string[], warnings: string[], notices: string[], masks: string[] }}
+ * @returns {WorkflowCommands}
  */
 export function parseWorkflowCommands(stdout) {
-  /** @type {{ errors: string[], warnings: string[], notices: string[], masks: string[] }} */
+  /** @type {WorkflowCommands} */
   const commands = { errors: [], warnings: [], notices: [], masks: [] }
   const lists = { error: commands.errors, warning: commands.warnings, notice: commands.notices }
   for (const line of stdout.split(/\r?\n/)) {
@@ -156,17 +156,58 @@ function unescapeCommandData(data) {
 }
 
 /**
- * @typedef {{
- *   inputs: Record<string, string>, env?: Record<string, string>, event?: object,
- *   eventName?: string, githubApiUrl?: string, githubToken?: string, timeoutMs?: number,
- *   signal?: { name: 'SIGINT' | 'SIGTERM', afterMs: number }, entry?: string
- * }} RunOptions
- * @typedef {{
- *   code: number | null, signal: string | null, timedOut: boolean, stdout: string, stderr: string,
- *   log: string, outputs: Record<string, string>, summary: string,
- *   annotations: { errors: string[], warnings: string[], notices: string[], masks: string[] },
- *   runnerTemp: string, workDir: string, durationMs: number
- * }} RunResult
+ * @typedef {object} WorkflowCommands
+ * @property {string[]} errors
+ * @property {string[]} warnings
+ * @property {string[]} notices
+ * @property {string[]} masks values registered with ::add-mask::
+ */
+
+/**
+ * @typedef {object} RunOptions
+ * @property {Record<string, string>} inputs `with:` values; action.yml defaults fill the rest,
+ *   as on the runner
+ * @property {Record<string, string>} [env] extra environment (the step's `env:`); nothing else is
+ *   inherited but PATH
+ * @property {object} [event] event payload; default: pullRequestEvent() for pull_request* events,
+ *   else {}
+ * @property {string} [eventName] default pull_request
+ * @property {string} [githubApiUrl] GITHUB_API_URL; default: a closed loopback port
+ * @property {string} [githubToken] what `${{ github.token }}` resolves to
+ * @property {number} [timeoutMs] kill the step with SIGKILL after this long (default 60 s)
+ * @property {{ name: 'SIGINT' | 'SIGTERM', afterMs: number }} [signal] send a signal to the step
+ *   after a while (cancellation)
+ * @property {string} [entry] script to run; default dist/index.js
+ */
+
+/**
+ * @typedef {object} StepExit
+ * @property {number | null} code
+ * @property {string | null} signal
+ * @property {boolean} timedOut
+ * @property {string} stdout
+ * @property {string} stderr
+ */
+
+/**
+ * What the runner reads back after the step.
+ * @typedef {object} StepReadBack
+ * @property {string} log stdout and stderr as the runner displays them: add-mask commands
+ *   consumed, masked values ***
+ * @property {Record<string, string>} outputs
+ * @property {string} summary
+ * @property {WorkflowCommands} annotations
+ * @property {string} runnerTemp
+ * @property {string} workDir holds RUNNER_TEMP, the workspace and the runner files; the caller
+ *   removes it
+ * @property {number} durationMs
+ */
+
+/** @typedef {StepExit & StepReadBack} RunResult */
+
+/**
+ * The part of a pull_request event the runner's variables come from.
+ * @typedef {{ number: number, head?: { ref?: string }, base?: { ref?: string } }} PullRequestPayload
  */
 
 /**
@@ -212,7 +253,7 @@ export async function runAction(options) {
       value
     ])
   )
-  const pullRequest = /** @type {any} */ (event).pull_request
+  const pullRequest = /** @type {{ pull_request?: PullRequestPayload }} */ (event).pull_request
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: dirs.home,
@@ -273,7 +314,7 @@ export async function runAction(options) {
 
 /**
  * @param {string} entry @param {Record<string, string>} env @param {string} cwd @param {RunOptions} options
- * @returns {Promise<{ code: number | null, signal: string | null, timedOut: boolean, stdout: string, stderr: string }>}
+ * @returns {Promise<StepExit>}
  */
 function spawnStep(entry, env, cwd, options) {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
-// A loopback HTTP server that records every request and can be told to misbehave (faults),
-// the plumbing under the HCP Terraform simulator's API and archivist.
+// Loopback HTTP servers for the simulators and the unit tests: `startLoopbackServer` is the one
+// helper that listens, reads bodies, writes answers and closes; `startRecordingServer` adds the
+// request log and the faults the HCP Terraform simulator's API and archivist use.
 import { createServer } from 'node:http'
 import { JSON_API, plainError, rateLimited } from './jsonapi.mjs'
 
@@ -13,78 +14,162 @@ import { JSON_API, plainError, rateLimited } from './jsonapi.mjs'
  */
 
 /**
- * Listens on 127.0.0.1, port 0. `origin` is the URL the server is known by (its host may be
- * `localhost` to make a second origin). Requests go to `requests` and `onRequest`, before any
- * fault from `faults` applies.
- * @param {{ host: string, route: (req: RecordedRequest) => SimResponse | Promise<SimResponse>,
- *   requests: RecordedRequest[], faults: Fault[], onRequest?: (req: RecordedRequest) => void }} options
+ * A request as it arrived, body read in full.
+ * @typedef {object} IncomingRequest
+ * @property {string} method
+ * @property {string} target path and query, as sent
+ * @property {URL} url the target resolved against the server's origin
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} body
  */
-export async function startRecordingServer({ host, route, requests, faults, onRequest }) {
+
+/**
+ * Answers one request: returns the answer, or writes to `response` itself and returns nothing
+ * (to reset the connection, never answer, or send a body that lies about its length).
+ * @callback Handle
+ * @param {IncomingRequest} request
+ * @param {import('node:http').ServerResponse} response
+ * @returns {SimResponse | void | Promise<SimResponse | void>}
+ */
+
+/**
+ * @typedef {object} LoopbackServer
+ * @property {string} origin `http://<host>:<port>`
+ * @property {number} port
+ * @property {(ms: number) => Promise<void>} sleep a delay that never ends once the server closed
+ * @property {() => Promise<void>} close drops open connections and stops listening
+ */
+
+/**
+ * Listens on 127.0.0.1, port 0. `host` names the origin (`localhost` makes a second origin on
+ * the same interface). A handler that throws answers 500.
+ * @param {{ host?: string, handle: Handle }} options
+ * @returns {Promise<LoopbackServer>}
+ */
+export async function startLoopbackServer({ host = '127.0.0.1', handle }) {
+  /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set()
   let closed = false
   let origin = ''
 
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', origin)
-    /** @type {RecordedRequest} */
-    const record = {
-      origin,
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: { ...req.headers },
-      body: await readBody(req),
-      at: Date.now()
-    }
-    requests.push(record)
-    onRequest?.(record)
-    const fault = takeFault(faults, record)
-    if (fault?.delayMs) await sleep(fault.delayMs)
+    const target = req.url ?? '/'
+    const body = await readBody(req)
     if (closed) return
-    if (fault?.resetConnection) {
-      req.socket.destroy()
-      return
-    }
+    /** @type {SimResponse | void} */
     let response
     try {
-      response = fault?.status ? faultResponse(fault) : await route(record)
+      response = await handle(
+        {
+          method: req.method ?? 'GET',
+          target,
+          url: new URL(target, origin),
+          headers: req.headers,
+          body
+        },
+        res
+      )
     } catch (error) {
       response = plainError(500, `simulator error: ${error}`)
     }
-    write(res, response, fault?.truncate === true)
+    if (response && !closed) sendResponse(res, response)
   })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
-  const address = server.address()
-  origin = `http://${host}:${typeof address === 'object' && address ? address.port : 0}`
-
-  /** @param {number} ms */
-  function sleep(ms) {
-    return new Promise(resolve => {
-      const timer = setTimeout(() => {
-        timers.delete(timer)
-        resolve(undefined)
-      }, ms)
-      timers.add(timer)
-    })
-  }
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(undefined))
+  })
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port
+  origin = `http://${host}:${port}`
 
   return {
     origin,
+    port,
+    sleep: ms =>
+      new Promise(resolve => {
+        const timer = setTimeout(() => {
+          timers.delete(timer)
+          resolve()
+        }, ms)
+        timers.add(timer)
+      }),
     close: () =>
       new Promise(resolve => {
         closed = true
         for (const timer of timers) clearTimeout(timer)
         server.closeAllConnections()
-        server.close(() => resolve(undefined))
+        server.close(() => resolve())
       })
   }
 }
 
 /**
+ * Writes an answer with its Content-Length (a header given in `headers` wins, whatever its case).
+ * A string or Buffer body goes as is, anything else as JSON.
+ * @param {import('node:http').ServerResponse} res @param {SimResponse} response
+ * @param {{ truncate?: boolean }} [options] truncate: send half the body under the full
+ *   Content-Length, then drop the connection
+ */
+export function sendResponse(res, { status, headers = {}, body }, { truncate = false } = {}) {
+  if (res.destroyed) return
+  const payload =
+    body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(body)
+        ? body
+        : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+  /** @type {Record<string, string>} */
+  const merged = { 'content-length': String(payload.length) }
+  for (const [name, value] of Object.entries(headers)) merged[name.toLowerCase()] = value
+  res.writeHead(status, merged)
+  if (truncate && body !== undefined) {
+    res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy())
+    return
+  }
+  res.end(payload)
+}
+
+/**
+ * A server that records every request in `requests` (and hands it to `onRequest`) before any
+ * fault from `faults` applies, then answers with `route`.
+ * @param {{ host: string, route: (req: RecordedRequest) => SimResponse | Promise<SimResponse>,
+ *   requests: RecordedRequest[], faults: Fault[], onRequest?: (req: RecordedRequest) => void }} options
+ * @returns {Promise<{ origin: string, close: () => Promise<void> }>}
+ */
+export async function startRecordingServer({ host, route, requests, faults, onRequest }) {
+  const server = await startLoopbackServer({
+    host,
+    handle: async (incoming, res) => {
+      /** @type {RecordedRequest} */
+      const record = {
+        origin: server.origin,
+        method: incoming.method,
+        path: incoming.url.pathname,
+        query: Object.fromEntries(incoming.url.searchParams),
+        headers: { ...incoming.headers },
+        body: incoming.body,
+        at: Date.now()
+      }
+      requests.push(record)
+      onRequest?.(record)
+      const fault = takeFault(faults, record)
+      if (fault?.delayMs) await server.sleep(fault.delayMs)
+      if (fault?.resetConnection) {
+        res.socket?.destroy()
+        return
+      }
+      const response = fault?.status ? faultResponse(fault) : await route(record)
+      sendResponse(res, response, { truncate: fault?.truncate === true })
+    }
+  })
+  return { origin: server.origin, close: server.close }
+}
+
+/**
  * Takes the first fault matching the request (a fault without `match` matches all), counting
  * down its `times` (default 1).
- * @template {{ match?: (request: any) => boolean, times?: number }} F
- * @param {F[]} faults @param {unknown} record @returns {F | undefined}
+ * @template R
+ * @template {{ match?: (request: R) => boolean, times?: number }} F
+ * @param {F[]} faults @param {R} record @returns {F | undefined}
  */
 export function takeFault(faults, record) {
   const index = faults.findIndex(fault => !fault.match || fault.match(record))
@@ -108,26 +193,6 @@ function faultResponse(fault) {
     headers: { 'content-type': html ? 'text/html' : JSON_API, ...fault.headers },
     body
   }
-}
-
-/**
- * @param {import('node:http').ServerResponse} res @param {SimResponse} response
- * @param {boolean} truncate send half the body under the full Content-Length, then drop the connection
- */
-function write(res, { status, headers = {}, body }, truncate) {
-  if (res.destroyed) return
-  const payload =
-    body === undefined
-      ? undefined
-      : Buffer.isBuffer(body)
-        ? body
-        : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
-  res.writeHead(status, { ...headers, 'content-length': String(payload?.length ?? 0) })
-  if (truncate && payload) {
-    res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.destroy())
-    return
-  }
-  res.end(payload)
 }
 
 /** @param {import('node:http').IncomingMessage} req */
