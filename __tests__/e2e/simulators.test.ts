@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { PROJECT_ROOT, runAction } from '../../test/sim/runner.mjs'
+import { PROJECT_ROOT } from '../../test/sim/runner.mjs'
+import { removeStepDirs, runAction } from '../helpers/run-action.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'simulators-test-'))
 const envFile = path.join(dir, 'simulators.env')
@@ -14,9 +15,10 @@ const simulators = spawn(
   [path.join(PROJECT_ROOT, 'scripts', 'simulators.mjs'), '--write-env', envFile],
   { stdio: 'ignore' }
 )
-afterAll(() => {
+afterAll(async () => {
   simulators.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
+  await removeStepDirs()
 })
 
 async function variables(): Promise<Record<string, string>> {
@@ -46,19 +48,15 @@ describe('npm run simulators', () => {
       },
       eventName: 'push'
     })
-    try {
-      expect(step.code).toBe(0)
-      expect(step.outputs).toMatchObject({
-        'run-id': sim.SIM_EXPECTED_RUN_IDS,
-        status: 'finished',
-        'has-changes': sim.SIM_EXPECTED_HAS_CHANGES,
-        add: sim.SIM_EXPECTED_ADD,
-        change: sim.SIM_EXPECTED_CHANGE,
-        destroy: sim.SIM_EXPECTED_DESTROY,
-        'failed-checks': ''
-      })
-    } finally {
-      rmSync(step.workDir, { recursive: true, force: true })
-    }
+    expect(step.code).toBe(0)
+    expect(step.outputs).toMatchObject({
+      'run-id': sim.SIM_EXPECTED_RUN_IDS,
+      status: 'finished',
+      'has-changes': sim.SIM_EXPECTED_HAS_CHANGES,
+      add: sim.SIM_EXPECTED_ADD,
+      change: sim.SIM_EXPECTED_CHANGE,
+      destroy: sim.SIM_EXPECTED_DESTROY,
+      'failed-checks': ''
+    })
   })
 })

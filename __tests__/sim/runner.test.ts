@@ -167,7 +167,8 @@ describe('runAction', () => {
   it('sends a signal after the given time', async () => {
     const step = await runProbe({
       inputs: { wait: 'true' },
-      signal: { name: 'SIGTERM', afterMs: 300 }
+      // Late enough for the probe to have started and set its handler on a busy machine.
+      signal: { name: 'SIGTERM', afterMs: 2000 }
     })
     expect(step.code).toBe(3)
     expect(step.stdout).toContain('terminated')
