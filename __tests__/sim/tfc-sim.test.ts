@@ -198,9 +198,10 @@ describe('runs and plans', () => {
   })
 
   it('advances on a time schedule', async () => {
-    const run = addRun({ statuses: ['running', 'finished'], advance: 60 })
+    // A step long enough that the first answer comes within it even on a busy machine.
+    const run = addRun({ statuses: ['running', 'finished'], advance: 1000 })
     expect((await json(`/api/v2/plans/${run.planId}`)).data.attributes.status).toBe('running')
-    await new Promise(resolve => setTimeout(resolve, 80))
+    await new Promise(resolve => setTimeout(resolve, 1100))
     expect((await json(`/api/v2/plans/${run.planId}`)).data.attributes.status).toBe('finished')
   })
 
