@@ -496,6 +496,13 @@ describe('github token, repository and pull request', () => {
     ).toBeUndefined()
   })
 
+  it('notes a wanted comment without a pull request, not a comment turned off', () => {
+    const push = { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'octo/infra' }
+    expect(settingsOf({}, push).commentWithoutPullRequest).toBe(true)
+    expect(settingsOf({ comment: 'off' }, push).commentWithoutPullRequest).toBe(false)
+    expect(settingsOf({ 'github-token': 'ghs_x' }, prEvent()).commentWithoutPullRequest).toBe(false)
+  })
+
   it('prefers an explicit pr-number', () => {
     expect(
       settingsOf({ 'pr-number': '17', 'github-token': 'ghs_x' }, prEvent()).comment?.prNumber
