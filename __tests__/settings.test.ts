@@ -77,15 +77,11 @@ describe('getSettings defaults', () => {
       pollIntervalMs: 3000,
       waitFor: 'run',
       maxMonthlyCostIncrease: undefined,
-      githubToken: '',
-      githubApiUrl: 'https://api.github.com',
-      githubServerUrl: 'https://github.com',
       commitSha: undefined,
-      repository: { owner: '', repo: '' },
-      comment: 'update',
-      commentMode: 'per-workspace',
+      repositoryUrl: undefined,
       commentLabel: '',
-      prNumber: undefined,
+      comment: undefined,
+      commentWithoutPullRequest: true,
       // The whole run gates by default: a policy or run task HCP Terraform failed fails the step.
       failOn: ['errored', 'policy', 'run-task'],
       protect: [],
@@ -395,8 +391,11 @@ describe('the commit the plan is for (named in the comment)', () => {
   })
 
   it('reads the GitHub server for commit links from GITHUB_SERVER_URL', () => {
-    const settings = settingsOf({}, { GITHUB_SERVER_URL: 'https://ghes.example.com/' })
-    expect(settings.githubServerUrl).toBe('https://ghes.example.com')
+    const settings = settingsOf(
+      {},
+      { GITHUB_SERVER_URL: 'https://ghes.example.com/', GITHUB_REPOSITORY: 'octo/infra' }
+    )
+    expect(settings.repositoryUrl).toBe('https://ghes.example.com/octo/infra')
   })
 })
 
@@ -465,18 +464,18 @@ describe('github token, repository and pull request', () => {
 
   it('reads the github token, masks it, and takes the API URL and repository from the runner', () => {
     const settings = settingsOf(
-      { 'github-token': 'ghs_secretvalue' },
+      { 'github-token': 'ghs_secretvalue', 'pr-number': '5' },
       { GITHUB_API_URL: 'https://ghe.example.com/api/v3/', GITHUB_REPOSITORY: 'octo/infra' }
     )
-    expect(settings.githubToken).toBe('ghs_secretvalue')
-    expect(settings.githubApiUrl).toBe('https://ghe.example.com/api/v3')
-    expect(settings.repository).toEqual({ owner: 'octo', repo: 'infra' })
+    expect(settings.comment?.token).toBe('ghs_secretvalue')
+    expect(settings.comment?.apiUrl).toBe('https://ghe.example.com/api/v3')
+    expect(settings.comment?.repository).toEqual({ owner: 'octo', repo: 'infra' })
     expect(masked()).toContain('ghs_secretvalue')
   })
 
   it.each(['pull_request', 'pull_request_target'])('takes the PR number from a %s event', name => {
     const vars = { ...prEvent(), GITHUB_EVENT_NAME: name }
-    expect(settingsOf({ 'github-token': 'ghs_x' }, vars).prNumber).toBe(42)
+    expect(settingsOf({ 'github-token': 'ghs_x' }, vars).comment?.prNumber).toBe(42)
   })
 
   it('takes the PR number from an issue_comment on a pull request only', () => {
@@ -484,19 +483,30 @@ describe('github token, repository and pull request', () => {
     const onIssue = eventFile('comment-issue', { issue: { number: 10 } })
     const vars = { GITHUB_EVENT_NAME: 'issue_comment', GITHUB_REPOSITORY: 'octo/infra' }
     const inputs = { 'github-token': 'ghs_x' }
-    expect(settingsOf(inputs, { ...vars, GITHUB_EVENT_PATH: onPr }).prNumber).toBe(9)
-    expect(settingsOf(inputs, { ...vars, GITHUB_EVENT_PATH: onIssue }).prNumber).toBeUndefined()
+    expect(settingsOf(inputs, { ...vars, GITHUB_EVENT_PATH: onPr }).comment?.prNumber).toBe(9)
+    expect(
+      settingsOf(inputs, { ...vars, GITHUB_EVENT_PATH: onIssue }).comment?.prNumber
+    ).toBeUndefined()
   })
 
   it('has no PR number on push (no comment, not an error)', () => {
     const GITHUB_EVENT_PATH = eventFile('push-pr', { pull_request: { number: 3 } })
     expect(
-      settingsOf({}, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH }).prNumber
+      settingsOf({}, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH }).comment?.prNumber
     ).toBeUndefined()
   })
 
+  it('notes a wanted comment without a pull request, not a comment turned off', () => {
+    const push = { GITHUB_EVENT_NAME: 'push', GITHUB_REPOSITORY: 'octo/infra' }
+    expect(settingsOf({}, push).commentWithoutPullRequest).toBe(true)
+    expect(settingsOf({ comment: 'off' }, push).commentWithoutPullRequest).toBe(false)
+    expect(settingsOf({ 'github-token': 'ghs_x' }, prEvent()).commentWithoutPullRequest).toBe(false)
+  })
+
   it('prefers an explicit pr-number', () => {
-    expect(settingsOf({ 'pr-number': '17', 'github-token': 'ghs_x' }, prEvent()).prNumber).toBe(17)
+    expect(
+      settingsOf({ 'pr-number': '17', 'github-token': 'ghs_x' }, prEvent()).comment?.prNumber
+    ).toBe(17)
   })
 
   it.each(['0', '-1', 'abc', '#12', '1.5', '99999999999999999999'])(
@@ -519,7 +529,7 @@ describe('github token, repository and pull request', () => {
     [{ comment: 'off' }, prEvent()],
     [{}, { GITHUB_EVENT_NAME: 'push' }]
   ])('does not need a github token when no comment is written (%j)', (inputs, vars) => {
-    expect(settingsOf(inputs, vars).githubToken).toBe('')
+    expect(settingsOf(inputs, vars).comment).toBeUndefined()
   })
 
   it('needs GITHUB_REPOSITORY to comment', () => {
@@ -531,7 +541,7 @@ describe('github token, repository and pull request', () => {
 
   it('ignores a broken event file when no comment is wanted', () => {
     const vars = { ...prEvent(), GITHUB_EVENT_PATH: eventFile('broken', 'not json') }
-    expect(settingsOf({ comment: 'off' }, vars).prNumber).toBeUndefined()
+    expect(settingsOf({ comment: 'off' }, vars).comment?.prNumber).toBeUndefined()
   })
 
   it.each([
@@ -546,6 +556,12 @@ describe('github token, repository and pull request', () => {
 })
 
 describe('comment inputs', () => {
+  const onPullRequest = (inputs: Record<string, string>): Settings =>
+    settingsOf(
+      { 'pr-number': '5', 'github-token': 'ghs_x', ...inputs },
+      { GITHUB_REPOSITORY: 'o/r' }
+    )
+
   it.each([
     ['update', 'update'],
     ['new', 'new'],
@@ -555,7 +571,7 @@ describe('comment inputs', () => {
     ['FALSE', 'off'],
     ['Changes-Only', 'changes-only']
   ])('comment %j is %s', (value, policy) => {
-    expect(settingsOf({ comment: value }).comment).toBe(policy)
+    expect(onPullRequest({ comment: value }).comment?.policy ?? 'off').toBe(policy)
   })
 
   it('rejects an unknown comment policy, listing the valid ones', () => {
@@ -568,7 +584,7 @@ describe('comment inputs', () => {
     ['per-workspace', 'per-workspace'],
     ['Combined', 'combined']
   ])('comment-mode %j is %s', (value, mode) => {
-    expect(settingsOf({ 'comment-mode': value }).commentMode).toBe(mode)
+    expect(onPullRequest({ 'comment-mode': value }).comment?.layout).toBe(mode)
   })
 
   it('rejects an unknown comment-mode', () => {

@@ -119,10 +119,9 @@ async function ingressCommit(
   snapshot: RunSnapshot | PlanSnapshot,
   settings: Settings
 ): Promise<string | undefined> {
-  const commenting = settings.comment !== 'off' && settings.prNumber !== undefined
   const configVersionId =
     'configurationVersionId' in snapshot ? snapshot.configurationVersionId : undefined
-  if (settings.commitSha || !commenting || !configVersionId) return undefined
+  if (settings.commitSha || !settings.comment || !configVersionId) return undefined
   try {
     return (await runCommit(client, configVersionId))?.toLowerCase()
   } catch (error) {

@@ -10,6 +10,7 @@ import { mapConcurrent } from './concurrency.js'
 import { inspectTarget } from './inspect.js'
 import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
+import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
 import { watchCancellation } from './cancellation.js'
 
@@ -74,7 +75,7 @@ async function resolveTargets(
 function gateFailures(results: WorkspaceResult[]): string[] {
   return results.flatMap(result =>
     result.gates.map(gate => {
-      const where = results.length > 1 ? `${result.workspace ?? result.planId}: ` : ''
+      const where = results.length > 1 ? `${workspaceKey(result)}: ` : ''
       return `${where}fail-on ${gate.condition}: ${gate.message}`
     })
   )

@@ -80,7 +80,22 @@ export interface WorkspaceResult {
   sentinelMocks?: SentinelMocks
   /** A non-fatal problem worth showing (e.g. the Sentinel export failed). */
   warnings: string[]
-  comment?: { id: number; url: string }
   /** The run's VCS commit, read when the job itself does not know which commit it plans. */
   commitSha?: string
+}
+
+/**
+ * The short key of a result: its workspace, else its run or plan ID. The sticky comment's marker
+ * and the `failed-checks` prefixes use it, so it must not change between runs of a workspace.
+ */
+export function workspaceKey(result: WorkspaceResult): string {
+  return result.workspace ?? result.runId ?? result.planId
+}
+
+/** The name shown to people: `organization/workspace`, else the run or plan ID. */
+export function workspaceDisplayName(result: WorkspaceResult): string {
+  if (result.workspace === undefined) return result.runId ?? result.planId
+  return result.organization !== undefined
+    ? `${result.organization}/${result.workspace}`
+    : result.workspace
 }

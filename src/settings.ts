@@ -29,21 +29,22 @@ export interface Settings {
   waitFor: WaitFor
   /** USD a month, an exact decimal string; the step fails when the cost delta is larger. */
   maxMonthlyCostIncrease?: string
-  githubToken: string
-  githubApiUrl: string
-  /** Web origin of GitHub, e.g. `https://github.com` (GITHUB_SERVER_URL): where commits are linked. */
-  githubServerUrl: string
   /**
    * The commit the plan is for (commit-sha, else the pull request's head in the event): the
    * comment names it, and is left alone once the pull request's head has moved past it.
    */
   commitSha?: string
-  /** `owner/repo` from GITHUB_REPOSITORY. */
-  repository: { owner: string; repo: string }
-  comment: CommentPolicy
-  commentMode: CommentLayout
+  /**
+   * The repository's web page on the GitHub server (GITHUB_SERVER_URL and GITHUB_REPOSITORY), where
+   * commits are linked; undefined without a repository.
+   */
+  repositoryUrl?: string
+  /** Shown in the comment's and the summary's titles, and part of the comment's marker. */
   commentLabel: string
-  prNumber?: number
+  /** Present only when a comment is written: the comment input is not off and a pull request is known. */
+  comment?: CommentSettings
+  /** The comment input asks for a comment, but no pull request is known (publishing says so). */
+  commentWithoutPullRequest: boolean
   failOn: FailCondition[]
   protect: string[]
   details: boolean
@@ -51,6 +52,23 @@ export interface Settings {
   sentinelMocksKeep: boolean
   /** Folder for downloaded files (RUNNER_TEMP or the OS temp folder). */
   tempDir: string
+}
+
+/** Where and how the pull request comment is written. */
+export interface CommentSettings {
+  token: string
+  /** GitHub's REST API, e.g. `https://api.github.com` (GITHUB_API_URL). */
+  apiUrl: string
+  /** `owner/repo` from GITHUB_REPOSITORY. */
+  repository: Repository
+  prNumber: number
+  policy: Exclude<CommentPolicy, 'off'>
+  layout: CommentLayout
+}
+
+interface Repository {
+  owner: string
+  repo: string
 }
 
 /** All input problems found at once, one line each, so a user fixes them in one go. */
@@ -175,6 +193,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     )
   }
   const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commenting, report)
+  const githubServerUrl = trimUrl(env.GITHUB_SERVER_URL, DEFAULT_GITHUB_SERVER_URL)
 
   const settings: Settings = {
     token: token?.value ?? '',
@@ -187,18 +206,23 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       readInput(env, 'max-monthly-cost-increase'),
       report
     ),
-    githubToken: githubToken?.value ?? '',
-    githubApiUrl: (env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL).replace(/\/+$/, ''),
-    githubServerUrl: (env.GITHUB_SERVER_URL?.trim() || DEFAULT_GITHUB_SERVER_URL).replace(
-      /\/+$/,
-      ''
-    ),
     commitSha: parsePlannedCommit(env, event, target, report),
-    repository,
-    comment,
-    commentMode,
+    repositoryUrl: repository
+      ? `${githubServerUrl}/${repository.owner}/${repository.repo}`
+      : undefined,
     commentLabel,
-    prNumber,
+    comment:
+      commenting && repository
+        ? {
+            token: githubToken?.value ?? '',
+            apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
+            repository,
+            prNumber,
+            policy: comment,
+            layout: commentMode
+          }
+        : undefined,
+    commentWithoutPullRequest: comment !== 'off' && prNumber === undefined,
     failOn: parseFailOn(readInput(env, 'fail-on'), report),
     protect: splitList(readInput(env, 'protect')),
     details: parseBoolean('details', readInput(env, 'details'), report),
@@ -613,7 +637,7 @@ function parsePrNumber(
     : undefined
 }
 
-function parseRepository(text: string, needed: boolean, report: Report): Settings['repository'] {
+function parseRepository(text: string, needed: boolean, report: Report): Repository | undefined {
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(text)
   if (match) return { owner: match[1], repo: match[2] }
   if (needed) {
@@ -625,7 +649,12 @@ function parseRepository(text: string, needed: boolean, report: Report): Setting
       )
     )
   }
-  return { owner: '', repo: '' }
+  return undefined
+}
+
+/** A URL from the environment without trailing slashes, else the default. */
+function trimUrl(value: string | undefined, fallback: string): string {
+  return (value?.trim() || fallback).replace(/\/+$/, '')
 }
 
 /** pull_request, pull_request_target, pull_request_review(_comment): payloads with `pull_request`. */

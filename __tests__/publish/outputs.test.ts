@@ -125,10 +125,13 @@ const prod = result({
   logTail: [`Error: ${SECRET}`],
   warnings: ['Sentinel export failed'],
   jsonPath: '/tmp/plans/plan-Vz6hsV3ujRzuDbCK.json',
-  comment: { id: 1001, url: 'https://github.com/o/r/pull/1#issuecomment-1001' },
   sentinelMocks: { path: '/tmp/mocks/prod', files: ['mock-tfplan-v2.sentinel'] },
   execution: { mode: 'agent', agentPoolName: 'pool-a' }
 })
+
+/** The comment publishing wrote for prod. */
+const prodComment = { id: 1001, url: 'https://github.com/o/r/pull/1#issuecomment-1001' }
+const posted = new Map([[prod, prodComment]])
 
 const staging = result({
   runId: 'run-0123456789abcdef',
@@ -156,7 +159,7 @@ describe('buildOutputs', () => {
   })
 
   it('gives plain values for one workspace', () => {
-    const outputs = buildOutputs([prod])
+    const outputs = buildOutputs([prod], posted)
     expect(outputs).toMatchObject({
       'run-id': prod.runId,
       'plan-id': prod.planId,
@@ -175,7 +178,7 @@ describe('buildOutputs', () => {
       summary: prod.model.summaryLine,
       'json-path': prod.jsonPath,
       'comment-id': '1001',
-      'comment-url': prod.comment?.url,
+      'comment-url': prodComment.url,
       'sentinel-mocks-path': '/tmp/mocks/prod'
     })
   })
@@ -220,7 +223,7 @@ describe('buildOutputs', () => {
   })
 
   it('keeps the place of a missing value so lists line up by workspace', () => {
-    const outputs = buildOutputs([staging, prod, quiet])
+    const outputs = buildOutputs([staging, prod, quiet], posted)
     expect(outputs['comment-id']).toBe(',1001,')
     expect(outputs['json-path']).toBe(`,${prod.jsonPath},`)
     expect(buildOutputs([staging, quiet])['comment-url']).toBe('')
@@ -258,7 +261,7 @@ describe('buildOutputs', () => {
 
 describe('the results output', () => {
   const parsed = (): Record<string, unknown>[] =>
-    JSON.parse(buildOutputs([prod, staging])['results']) as Record<string, unknown>[]
+    JSON.parse(buildOutputs([prod, staging], posted)['results']) as Record<string, unknown>[]
 
   it('never contains an attribute value, a code snippet or a log line', () => {
     expect(JSON.stringify(prod)).toContain(SECRET)
@@ -285,7 +288,7 @@ describe('the results output', () => {
       warnings: ['Sentinel export failed'],
       jsonPath: prod.jsonPath,
       sentinelMocksPath: '/tmp/mocks/prod',
-      comment: prod.comment,
+      comment: prodComment,
       execution: prod.execution
     })
     expect(second).toMatchObject({ workspace: 'app-staging', status: 'errored' })

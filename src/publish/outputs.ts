@@ -1,9 +1,11 @@
 // The step outputs: plain values for one workspace; sums, lists and the worst status for several.
 import * as core from '@actions/core'
 import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
+import { workspaceKey } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
 import { runOutputs, summarizeChecks } from './run-outputs.js'
+import type { PostedComment, PostedComments } from './posted.js'
 
 const NO_COUNTS: PlanCounts = emptyCounts()
 
@@ -54,7 +56,7 @@ interface ResultSummary {
   detailsNote?: string
   jsonPath?: string
   sentinelMocksPath?: string
-  comment?: { id: number; url: string }
+  comment?: PostedComment
   execution?: WorkspaceResult['execution']
   /** Run tasks, policies and the cost estimate, when the action waited for them. */
   checks?: object
@@ -66,8 +68,8 @@ interface ResultSummary {
 const RESULTS_OUTPUT_LIMIT = 1_000_000
 
 /** The `results` JSON; for plans too large for one output, counts stay and address lists go. */
-function resultsOutput(results: WorkspaceResult[]): string {
-  const summaries = results.map(summarizeResult)
+function resultsOutput(results: WorkspaceResult[], comments: PostedComments): string {
+  const summaries = results.map(result => summarizeResult(result, comments.get(result)))
   const full = JSON.stringify(summaries)
   if (Buffer.byteLength(full) <= RESULTS_OUTPUT_LIMIT) return full
   return JSON.stringify(summaries.map(withoutAddresses))
@@ -89,8 +91,14 @@ function withoutAddresses(summary: ResultSummary): ResultSummary {
   }
 }
 
-/** Every output of action.yml, as strings. Pure: `setOutputs` writes them. */
-export function buildOutputs(results: WorkspaceResult[]): Record<string, string> {
+/**
+ * Every output of action.yml, as strings, with the comments publishing wrote (none when it wrote
+ * none). Pure: `setOutputs` writes them.
+ */
+export function buildOutputs(
+  results: WorkspaceResult[],
+  comments: PostedComments = new Map()
+): Record<string, string> {
   const counts = results.map(result => result.model.counts).reduce(sumCounts, NO_COUNTS)
   const countOutputs = Object.fromEntries(
     (Object.keys(NO_COUNTS) as (keyof PlanCounts)[]).map(name => [name, String(counts[name])])
@@ -106,10 +114,10 @@ export function buildOutputs(results: WorkspaceResult[]): Record<string, string>
     ...countOutputs,
     summary: results.length === 1 ? results[0].model.summaryLine : formatSummaryLine(counts),
     'json-path': listOf(results, result => result.jsonPath),
-    'comment-id': listOf(results, result => result.comment?.id.toString()),
-    'comment-url': listOf(results, result => result.comment?.url),
+    'comment-id': listOf(results, result => comments.get(result)?.id.toString()),
+    'comment-url': listOf(results, result => comments.get(result)?.url),
     'failed-checks': failedChecks(results),
-    results: resultsOutput(results),
+    results: resultsOutput(results, comments),
     'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path),
     ...runOutputs(results)
   }
@@ -142,17 +150,16 @@ function worstStatus(results: WorkspaceResult[]): string {
 function failedChecks(results: WorkspaceResult[]): string {
   const checks = results.flatMap(result =>
     result.gates.map(gate =>
-      results.length === 1 ? gate.condition : `${workspaceName(result)}:${gate.condition}`
+      results.length === 1 ? gate.condition : `${workspaceKey(result)}:${gate.condition}`
     )
   )
   return [...new Set(checks)].join(',')
 }
 
-function workspaceName(result: WorkspaceResult): string {
-  return result.workspace ?? result.runId ?? result.planId
-}
-
-function summarizeResult(result: WorkspaceResult): ResultSummary {
+function summarizeResult(
+  result: WorkspaceResult,
+  comment: PostedComment | undefined
+): ResultSummary {
   const { model } = result
   const changes = Object.fromEntries(
     LISTED_ACTIONS.map(action => [action, addressesOf(model.resources, action)])
@@ -195,7 +202,7 @@ function summarizeResult(result: WorkspaceResult): ResultSummary {
     detailsNote: result.detailsNote,
     jsonPath: result.jsonPath,
     sentinelMocksPath: result.sentinelMocks?.path,
-    comment: result.comment,
+    comment,
     execution: result.execution,
     checks: summarizeChecks(result.checks)
   }

@@ -1,7 +1,8 @@
 // Publishes the results: PR comment(s) first (their IDs become outputs), then job summary, then outputs.
 import * as core from '@actions/core'
-import type { Settings } from '../settings.js'
+import type { CommentSettings, Settings } from '../settings.js'
 import type { WorkspaceResult } from '../result.js'
+import { workspaceKey } from '../result.js'
 import { commentMarker, renderComment, renderSummary } from '../render/report.js'
 import type { RenderOptions } from '../render/report.js'
 import { createGitHubClient } from './github.js'
@@ -9,11 +10,14 @@ import type { GitHub } from './github.js'
 import { publishComment } from './comment.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, setOutputs } from './outputs.js'
+import type { PostedComment, PostedComments } from './posted.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
 /** The step summary's limit is 1 MiB; stay a little below it. */
 export const SUMMARY_LIMIT = 1_000_000
+
+type BaseOptions = Omit<RenderOptions, 'maxLength'>
 
 /** Returns problems that must fail the step (after everything else was written). */
 export async function publish(
@@ -24,72 +28,70 @@ export async function publish(
 ): Promise<string[]> {
   const problems: string[] = []
   const commitSha = plannedCommit(results, settings)
-  const base: Omit<RenderOptions, 'maxLength'> = {
+  const base: BaseOptions = {
     details: settings.details,
     label: settings.commentLabel || undefined,
     summaryUrl: runLink,
     commit: commitSha ? linkedCommit(commitSha, settings) : undefined
   }
 
-  if (wantsComment(settings)) {
-    try {
-      await publishComments(results, settings, commitSha, base, signal)
-    } catch (error) {
-      problems.push(
-        `Commenting on pull request #${settings.prNumber} failed: ${(error as Error).message}`
-      )
-    }
+  let comments: PostedComments = new Map()
+  if (settings.comment) {
+    const written = await publishComments(results, settings.comment, commitSha, base, signal)
+    comments = written.posted
+    if (written.failure) problems.push(written.failure)
+  } else if (settings.commentWithoutPullRequest) {
+    core.info('No pull request in this event and no pr-number given: no comment is written.')
   }
   await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
-  setOutputs(buildOutputs(results))
+  setOutputs(buildOutputs(results, comments))
   return problems
 }
 
-function wantsComment(settings: Settings): boolean {
-  if (settings.comment === 'off') return false
-  if (settings.prNumber === undefined) {
-    core.info('No pull request in this event and no pr-number given: no comment is written.')
-    return false
-  }
-  return true
-}
-
+/** The comments written, also those written before a failure stopped the others. */
 async function publishComments(
   results: WorkspaceResult[],
-  settings: Settings,
+  comment: CommentSettings,
   commitSha: string | undefined,
-  base: Omit<RenderOptions, 'maxLength'>,
+  base: BaseOptions,
   signal: AbortSignal
-): Promise<void> {
-  const github = createGitHubClient({ token: settings.githubToken, baseUrl: settings.githubApiUrl })
-  const groups = settings.commentMode === 'combined' ? [results] : results.map(result => [result])
-  for (const group of groups) {
-    if (signal.aborted) return
-    const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
-    const marker = commentMarker(key, settings.commentLabel)
-    const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
-    const outcome = await postComment(github, settings, commitSha, marker, body, group)
-    // A refusal (no permission) or a newer head applies to every comment on this pull request.
-    if (outcome === 'stop') return
-    if (outcome) for (const result of group) result.comment = outcome
+): Promise<{ posted: PostedComments; failure?: string }> {
+  const posted = new Map<WorkspaceResult, PostedComment>()
+  try {
+    const github = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl })
+    const groups = comment.layout === 'combined' ? [results] : results.map(result => [result])
+    for (const group of groups) {
+      if (signal.aborted) break
+      const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
+      const marker = commentMarker(key, base.label ?? '')
+      const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
+      const outcome = await postComment(github, comment, commitSha, marker, body, group)
+      // A refusal (no permission) or a newer head applies to every comment on this pull request.
+      if (outcome === 'stop') break
+      if (outcome) for (const result of group) posted.set(result, outcome)
+    }
+  } catch (error) {
+    const failure = `Commenting on pull request #${comment.prNumber} failed: ${(error as Error).message}`
+    return { posted, failure }
   }
+  return { posted }
 }
 
 async function postComment(
   github: GitHub,
-  settings: Settings,
+  comment: CommentSettings,
   commitSha: string | undefined,
   marker: string,
   body: string,
   group: WorkspaceResult[]
-): Promise<{ id: number; url: string } | 'stop' | undefined> {
+): Promise<PostedComment | 'stop' | undefined> {
   const outcome = await publishComment(github, {
-    owner: settings.repository.owner,
-    repo: settings.repository.repo,
-    issueNumber: settings.prNumber as number,
+    owner: comment.repository.owner,
+    repo: comment.repository.repo,
+    issueNumber: comment.prNumber,
     marker,
     body,
-    policy: settings.comment as Exclude<Settings['comment'], 'off'>,
+    policy: comment.policy,
     hasChanges: group.some(result => result.model.hasChanges),
     commitSha
   })
@@ -116,12 +118,6 @@ function plannedCommit(results: WorkspaceResult[], settings: Settings): string |
 
 /** The commit on the GitHub server (none without a repository: nothing to link to). */
 function linkedCommit(sha: string, settings: Settings): RenderOptions['commit'] {
-  const { owner, repo } = settings.repository
-  if (!owner) return undefined
-  return { sha, url: `${settings.githubServerUrl}/${owner}/${repo}/commit/${sha}` }
-}
-
-/** Sticky comments are per workspace, so re-runs of the same workspace edit the same comment. */
-function workspaceKey(result: WorkspaceResult): string {
-  return result.workspace ?? result.runId ?? result.planId
+  if (!settings.repositoryUrl) return undefined
+  return { sha, url: `${settings.repositoryUrl}/commit/${sha}` }
 }

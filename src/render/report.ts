@@ -1,6 +1,7 @@
 // The PR comment and the job summary: one workspace, or several behind an overview table, composed
 // from whole blocks within a size limit. Pure: results in, Markdown out.
 import type { WorkspaceResult } from '../result.js'
+import { workspaceDisplayName } from '../result.js'
 import {
   alert,
   bullet,
@@ -22,7 +23,6 @@ import {
   plural,
   statusIcon,
   statusText,
-  workspaceName,
   workspaceSection,
   workspaceTitle
 } from './workspace.js'
@@ -139,7 +139,7 @@ function overviewRow(result: WorkspaceResult): string[] {
   const tripped = gates.length > 0 ? ` · ${escapeText(`gate tripped: ${gates.join(', ')}`)}` : ''
   const status = `${escapeText(statusText(result))}${tripped}`
   return [
-    `${statusIcon(result)} ${codeSpan(clip(workspaceName(result)))}`,
+    `${statusIcon(result)} ${codeSpan(clip(workspaceDisplayName(result)))}`,
     status,
     String(counts.add),
     String(counts.change),

@@ -2,6 +2,7 @@
 // counts, warnings (errors, gates, destroys), diagnostics, then resources grouped by action with
 // their diffs, outputs, drift and deferred changes.
 import type { Diagnostic, WorkspaceResult } from '../result.js'
+import { workspaceDisplayName } from '../result.js'
 import type {
   DeferredChangeModel,
   PlanCounts,
@@ -84,14 +85,6 @@ export function block(markdown: string): string {
   return `${markdown}\n\n`
 }
 
-export function workspaceName(result: WorkspaceResult): string {
-  if (result.workspace !== undefined)
-    return result.organization !== undefined
-      ? `${result.organization}/${result.workspace}`
-      : result.workspace
-  return result.runId ?? result.planId
-}
-
 function isErrored(result: WorkspaceResult): boolean {
   return result.status === 'errored' || result.model.errored
 }
@@ -141,7 +134,7 @@ function planStatusText(result: WorkspaceResult): string {
 export function workspaceTitle(result: WorkspaceResult, label?: string): string {
   const gates = result.gates.length > 0 ? ` · ${escapeText('merge gate tripped')}` : ''
   const labelled = label ? ` · ${codeSpan(clip(label))}` : ''
-  return `${statusIcon(result)} ${codeSpan(clip(workspaceName(result)))}${labelled}: ${escapeText(statusText(result))}${gates}`
+  return `${statusIcon(result)} ${codeSpan(clip(workspaceDisplayName(result)))}${labelled}: ${escapeText(statusText(result))}${gates}`
 }
 
 function headerLines(result: WorkspaceResult, commit?: SectionOptions['commit']): string {
