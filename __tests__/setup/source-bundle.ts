@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -36,24 +36,29 @@ export default async function buildSourceBundle(config: SetupConfig): Promise<vo
     })
     await rm(folder, { recursive: true, force: true })
     await rename(building, folder)
-    await pruneOldBuilds()
+    await pruneUnusedBuilds()
   }
+  const now = new Date()
+  await utimes(folder, now, now)
   // Workers start after global setup and inherit its environment.
   process.env.E2E_ACTION_ENTRY = entry
 }
 
-/** Keeps the newest few builds (other checkouts sharing node_modules may still use them). */
-async function pruneOldBuilds(keep = 4): Promise<void> {
-  const builds = await Promise.all(
-    (await readdir(CACHE, { withFileTypes: true }))
+/** A build nobody has used for this long is removed (another checkout may share node_modules). */
+const UNUSED_FOR_MS = 24 * 60 * 60 * 1000
+
+async function pruneUnusedBuilds(): Promise<void> {
+  const cutoff = Date.now() - UNUSED_FOR_MS
+  const entries = await readdir(CACHE, { withFileTypes: true })
+  await Promise.all(
+    entries
       .filter(entry => entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name))
       .map(async entry => {
         const folder = path.join(CACHE, entry.name)
-        return { folder, built: (await stat(folder)).mtimeMs }
+        if ((await stat(folder)).mtimeMs < cutoff)
+          await rm(folder, { recursive: true, force: true })
       })
   )
-  const old = builds.sort((a, b) => b.built - a.built).slice(keep)
-  await Promise.all(old.map(({ folder }) => rm(folder, { recursive: true, force: true })))
 }
 
 /** Whether Jest's path pattern (matched, as Jest does, against absolute paths) picks a bundle user. */
