@@ -4,13 +4,35 @@
 import { createServer } from 'node:http'
 import { JSON_API, plainError, rateLimited } from './jsonapi.mjs'
 
+/** @typedef {import('./jsonapi.mjs').SimResponse} SimResponse */
+
 /**
- * @typedef {import('./jsonapi.mjs').SimResponse} SimResponse
- * @typedef {{ origin: string, method: string, path: string, query: Record<string, string>,
- *   headers: Record<string, string | string[] | undefined>, body: string, at: number }} RecordedRequest
- * @typedef {{ match: (req: RecordedRequest) => boolean, status?: number,
- *   headers?: Record<string, string>, body?: unknown, delayMs?: number, times?: number,
- *   resetConnection?: boolean, truncate?: boolean }} Fault
+ * @typedef {object} RecordedRequest
+ * @property {string} origin the server's origin (the HCP Terraform simulator: `url` for the API,
+ *   `archivistUrl` for the archivist)
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {Record<string, string | string[] | undefined>} headers lower-case names, as received
+ *   (includes authorization)
+ * @property {string} body
+ * @property {number} at
+ */
+
+/**
+ * Served instead of the normal answer to the next `times` (default 1; Infinity = always) matches.
+ * @typedef {object} Fault
+ * @property {(req: RecordedRequest) => boolean} match
+ * @property {number} [status]
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body] object → JSON:API body; string → sent as is (text/html when it
+ *   starts with `<`)
+ * @property {number} [delayMs] wait this long first; without `status` the normal answer follows
+ *   (a slow response)
+ * @property {number} [times]
+ * @property {boolean} [resetConnection] drop the connection without an answer
+ * @property {boolean} [truncate] send the normal answer's headers and half its body, then drop
+ *   the connection
  */
 
 /**
