@@ -236,9 +236,14 @@ export function on(method, pattern) {
   return req => req.method === method && regex.test(req.path)
 }
 
+/** @typedef {(match: (req: RecordedRequest) => boolean, extra?: Partial<Fault>) => Fault} FaultBuilder */
+
 /**
- * Ready-made faults; `times` defaults to 1 (Infinity for "always").
- * @type {Record<string, (match: (req: RecordedRequest) => boolean, extra?: Partial<Fault>) => Fault>}
+ * Ready-made faults; `times` defaults to 1 (Infinity for "always"): rateLimit (429,
+ * X-RateLimit-Reset 0.5), serverError (503), htmlError (502 page), malformedJson,
+ * resetConnection, expired (the archivist's 403), slow (30 s), truncate.
+ * @type {Record<'rateLimit' | 'serverError' | 'htmlError' | 'malformedJson' | 'resetConnection'
+ *   | 'expired' | 'slow' | 'truncate', FaultBuilder>}
  */
 export const fault = {
   rateLimit: (match, extra) => ({ match, ...rateLimited('0.5'), ...extra }),
