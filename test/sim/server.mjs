@@ -4,13 +4,35 @@
 import { createServer } from 'node:http'
 import { JSON_API, plainError, rateLimited } from './jsonapi.mjs'
 
+/** @typedef {import('./jsonapi.mjs').SimResponse} SimResponse */
+
 /**
- * @typedef {import('./jsonapi.mjs').SimResponse} SimResponse
- * @typedef {{ origin: string, method: string, path: string, query: Record<string, string>,
- *   headers: Record<string, string | string[] | undefined>, body: string, at: number }} RecordedRequest
- * @typedef {{ match: (req: RecordedRequest) => boolean, status?: number,
- *   headers?: Record<string, string>, body?: unknown, delayMs?: number, times?: number,
- *   resetConnection?: boolean, truncate?: boolean }} Fault
+ * @typedef {object} RecordedRequest
+ * @property {string} origin the server's origin (the HCP Terraform simulator: `url` for the API,
+ *   `archivistUrl` for the archivist)
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {Record<string, string | string[] | undefined>} headers lower-case names, as received
+ *   (includes authorization)
+ * @property {string} body
+ * @property {number} at
+ */
+
+/**
+ * Served instead of the normal answer to the next `times` (default 1; Infinity = always) matches.
+ * @typedef {object} Fault
+ * @property {(req: RecordedRequest) => boolean} match
+ * @property {number} [status]
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body] object → JSON:API body; string → sent as is (text/html when it
+ *   starts with `<`)
+ * @property {number} [delayMs] wait this long first; without `status` the normal answer follows
+ *   (a slow response)
+ * @property {number} [times]
+ * @property {boolean} [resetConnection] drop the connection without an answer
+ * @property {boolean} [truncate] send the normal answer's headers and half its body, then drop
+ *   the connection
  */
 
 /**
@@ -214,9 +236,14 @@ export function on(method, pattern) {
   return req => req.method === method && regex.test(req.path)
 }
 
+/** @typedef {(match: (req: RecordedRequest) => boolean, extra?: Partial<Fault>) => Fault} FaultBuilder */
+
 /**
- * Ready-made faults; `times` defaults to 1 (Infinity for "always").
- * @type {Record<string, (match: (req: RecordedRequest) => boolean, extra?: Partial<Fault>) => Fault>}
+ * Ready-made faults; `times` defaults to 1 (Infinity for "always"): rateLimit (429,
+ * X-RateLimit-Reset 0.5), serverError (503), htmlError (502 page), malformedJson,
+ * resetConnection, expired (the archivist's 403), slow (30 s), truncate.
+ * @type {Record<'rateLimit' | 'serverError' | 'htmlError' | 'malformedJson' | 'resetConnection'
+ *   | 'expired' | 'slow' | 'truncate', FaultBuilder>}
  */
 export const fault = {
   rateLimit: (match, extra) => ({ match, ...rateLimited('0.5'), ...extra }),

@@ -5,20 +5,34 @@ import { createHash } from 'node:crypto'
 
 /**
  * @typedef {{ add: number, change: number, destroy: number, import: number }} PlanCounts
+ * @typedef {{ actions: string[], importing?: object, before?: unknown, after?: unknown,
+ *   before_sensitive?: unknown, after_sensitive?: unknown }} Change
  * @typedef {{ address: string, previous_address?: string, mode?: string, type?: string,
- *   name?: string, action_reason?: string, change: { actions: string[], importing?: object,
- *   before?: unknown, after?: unknown, before_sensitive?: unknown, after_sensitive?: unknown } }} ResourceChange
+ *   name?: string, action_reason?: string, change: Change }} ResourceChange
+ */
+
+/**
+ * The parts of a `terraform show -json` plan the simulator reads.
+ * @typedef {object} TerraformPlan
+ * @property {string} [format_version]
+ * @property {string} [terraform_version]
+ * @property {ResourceChange[]} [resource_changes]
+ * @property {ResourceChange[]} [resource_drift]
+ * @property {Record<string, Change>} [output_changes]
+ * @property {unknown[]} [relevant_attributes]
+ * @property {unknown} [configuration]
+ * @property {unknown} [prior_state]
  */
 
 /**
  * Counts as the plan's `resource-additions` etc. (Terraform's `Plan:` line) and `has-changes`.
- * @param {any} plan a parsed `terraform show -json` document
+ * @param {TerraformPlan} plan a parsed `terraform show -json` document
  * @returns {PlanCounts & { hasChanges: boolean }}
  */
 export function planCounts(plan) {
   const counts = { add: 0, change: 0, destroy: 0, import: 0 }
   let otherChanges = false
-  for (const rc of /** @type {ResourceChange[]} */ (plan.resource_changes ?? [])) {
+  for (const rc of plan.resource_changes ?? []) {
     const actions = rc.change.actions.join(',')
     if (rc.change.importing) counts.import++
     if (rc.previous_address && rc.previous_address !== rc.address) otherChanges = true
@@ -30,7 +44,7 @@ export function planCounts(plan) {
     if (actions === 'update') counts.change++
   }
   const outputChanges = Object.values(plan.output_changes ?? {}).some(
-    (/** @type {any} */ oc) => oc.actions.join(',') !== 'no-op'
+    oc => oc.actions.join(',') !== 'no-op'
   )
   const anyCounted = counts.add + counts.change + counts.destroy + counts.import > 0
   return { ...counts, hasChanges: anyCounted || otherChanges || outputChanges }
@@ -45,16 +59,19 @@ export function summaryLine(counts) {
 /**
  * The `json-output-redacted` shape of a plan: no planned_values/prior_state/configuration, and
  * sensitive values replaced by a hash (as in the real redacted documents).
- * @param {any} plan
+ * @param {TerraformPlan} plan
  * @param {object} [providerSchemas] the `provider_schemas` HCP Terraform adds (none by default)
  */
 export function redactPlan(plan, providerSchemas = {}) {
-  const redactChange = (/** @type {any} */ change) => ({
+  const redactChange = (/** @type {Change} */ change) => ({
     ...change,
     before: redactValue(change.before, change.before_sensitive),
     after: redactValue(change.after, change.after_sensitive)
   })
-  const redactResource = (/** @type {any} */ rc) => ({ ...rc, change: redactChange(rc.change) })
+  const redactResource = (/** @type {ResourceChange} */ rc) => ({
+    ...rc,
+    change: redactChange(rc.change)
+  })
   return {
     plan_format_version: plan.format_version ?? '1.2',
     resource_drift: (plan.resource_drift ?? []).map(redactResource),
@@ -68,7 +85,10 @@ export function redactPlan(plan, providerSchemas = {}) {
   }
 }
 
-/** @param {unknown} value @param {unknown} sensitive the value's sensitivity mask */
+/**
+ * @param {unknown} value @param {unknown} sensitive the value's sensitivity mask
+ * @returns {unknown}
+ */
 function redactValue(value, sensitive) {
   if (sensitive === true && value != null) {
     return createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -91,7 +111,7 @@ function isObject(value) {
 
 /**
  * A structured run log (JSON lines) like the one at a plan's log-read-url.
- * @param {{ plan?: any, counts: PlanCounts, terraformVersion: string, errored: boolean }} input
+ * @param {{ plan?: TerraformPlan, counts: PlanCounts, terraformVersion: string, errored: boolean }} input
  */
 export function structuredLog({ plan, counts, terraformVersion, errored }) {
   const line = (/** @type {string} */ type, /** @type {string} */ message, extra = {}) =>
@@ -115,7 +135,7 @@ export function structuredLog({ plan, counts, terraformVersion, errored }) {
     lines.push(line('diagnostic', `Error: ${diagnostic.summary}`, { diagnostic }))
     return `${lines.join('\n')}\n`
   }
-  for (const rc of /** @type {ResourceChange[]} */ (plan?.resource_changes ?? [])) {
+  for (const rc of plan?.resource_changes ?? []) {
     const action = plannedAction(rc.change.actions)
     if (!action) continue
     const resource = { addr: rc.address, resource_type: rc.type, resource_name: rc.name }
@@ -143,14 +163,14 @@ function plannedAction(actions) {
 
 /**
  * The files of a `sentinel-mock-bundle-v0` export, with content derived from the plan.
- * @param {any} plan
+ * @param {TerraformPlan | undefined} plan
  * @returns {{ name: string, content: string }[]}
  */
 export function sentinelMockFiles(plan) {
   const sentinelValue = (/** @type {string} */ name, /** @type {unknown} */ value) =>
     `${name} = ${JSON.stringify(value ?? null, null, 2)}\n`
   const resourceChanges = Object.fromEntries(
-    (plan?.resource_changes ?? []).map((/** @type {ResourceChange} */ rc) => [rc.address, rc])
+    (plan?.resource_changes ?? []).map(rc => [rc.address, rc])
   )
   return [
     {

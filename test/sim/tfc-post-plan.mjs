@@ -3,8 +3,8 @@
 // (runs, run task stages and results, policy evaluations, policy checks, cost estimates) and go-tfe
 // describe them. tfc.mjs wires it in; it keeps no state of its own but what
 // it attaches to each run.
-import { randomBytes } from 'node:crypto'
 import { document, notFound, paginate } from './jsonapi.mjs'
+import { randomId, route } from './tfc-model.mjs'
 
 /** Statuses shown until the run reaches its last status step; the spec's afterwards. */
 const STILL_GOING = {
@@ -16,22 +16,132 @@ const STILL_GOING = {
 }
 
 /**
- * @typedef {import('./jsonapi.mjs').SimResponse} SimResponse
- * @typedef {import('./server.mjs').RecordedRequest} RecordedRequest
+ * @typedef {import('./tfc-model.mjs').SimRun} SimRun
+ * @typedef {import('./tfc-model.mjs').TokenRole} TokenRole
+ * @typedef {import('./tfc-model.mjs').Route} Route
  */
+
+/**
+ * One policy's outcome inside a policy-set outcome, with the API's snake_case keys.
+ * @typedef {object} PolicyOutcomeSpec
+ * @property {string} policy_name
+ * @property {'passed' | 'failed' | 'errored'} status
+ * @property {'advisory' | 'mandatory'} enforcement_level
+ * @property {string} [description]
+ * @property {string} [query]
+ * @property {{ print: string }[]} [output]
+ */
+
+/**
+ * @typedef {object} TaskResultSpec
+ * @property {string} name
+ * @property {string} status
+ * @property {'advisory' | 'mandatory'} [enforcement]
+ * @property {string} [message]
+ * @property {string} [url]
+ */
+
+/**
+ * @typedef {object} PolicySetSpec
+ * @property {string} name
+ * @property {string} [description]
+ * @property {boolean} [overridable]
+ * @property {string} [error]
+ * @property {PolicyOutcomeSpec[]} [outcomes]
+ */
+
+/**
+ * @typedef {object} PolicyEvaluationSpec
+ * @property {'opa' | 'sentinel'} [kind]
+ * @property {string} [status]
+ * @property {PolicySetSpec[]} [policySets]
+ */
+
+/**
+ * @typedef {object} TaskStageSpec
+ * @property {'pre_plan' | 'post_plan' | 'pre_apply' | 'post_apply'} [stage]
+ * @property {string} [status]
+ * @property {TaskResultSpec[]} [taskResults]
+ * @property {PolicyEvaluationSpec[]} [policyEvaluations]
+ */
+
+/**
+ * Legacy Sentinel policy check; `output` is served at /policy-checks/:id/output.
+ * @typedef {object} PolicyCheckSpec
+ * @property {string} status
+ * @property {string} [scope]
+ * @property {string} output
+ * @property {Record<string, unknown>} [result]
+ */
+
+/**
+ * Decimal strings, as HCP Terraform reports them.
+ * @typedef {object} CostEstimateSpec
+ * @property {string} [status]
+ * @property {string} [prior]
+ * @property {string} [proposed]
+ * @property {string} [delta]
+ * @property {number} [matched]
+ * @property {number} [unmatched]
+ * @property {string} [errorMessage]
+ */
+
+/**
+ * A run's post-plan work. Every status given is the final one: until the run reaches its last
+ * status step, stages and results show running, estimates and checks queued.
+ * @typedef {object} PostPlanSpec
+ * @property {TaskStageSpec[]} [taskStages]
+ * @property {PolicyCheckSpec[]} [policyChecks] legacy Sentinel policy checks; `output` is served
+ *   at /policy-checks/:id/output
+ * @property {CostEstimateSpec} [costEstimate] decimal strings, as HCP Terraform reports them
+ */
+
+/** @typedef {TaskResultSpec & { id: string, stage: string }} TaskResult */
+/** @typedef {PolicySetSpec & { id: string, evaluationId: string, outcomes: PolicyOutcomeSpec[] }} PolicySetOutcome */
+/**
+ * @typedef {object} PolicyEvaluation
+ * @property {string} id
+ * @property {string} stageId
+ * @property {'opa' | 'sentinel'} kind
+ * @property {string} status
+ * @property {PolicySetOutcome[]} policySets
+ */
+/**
+ * @typedef {object} TaskStage
+ * @property {string} id
+ * @property {string} stage
+ * @property {string} status
+ * @property {TaskResult[]} taskResults
+ * @property {PolicyEvaluation[]} policyEvaluations
+ */
+/** @typedef {PolicyCheckSpec & { id: string }} PolicyCheck */
+/** @typedef {CostEstimateSpec & { id: string }} CostEstimate */
+
+/**
+ * The post-plan work attached to a run, with the IDs assigned.
+ * @typedef {object} PostPlan
+ * @property {TaskStage[]} taskStages
+ * @property {PolicyCheck[]} policyChecks
+ * @property {CostEstimate} [costEstimate]
+ */
+
+/** @typedef {ReturnType<typeof createPostPlan>} PostPlanApi */
 
 /**
  * @param {{
  *   apiUrl: string,
  *   taskStages: boolean,
- *   route: (method: string, pattern: string, handler: (req: RecordedRequest, role: any, ...params: string[]) => SimResponse) => any,
- *   visibleRun: (role: any, id: string) => any,
- *   allRuns: () => Iterable<any>,
- *   settled: (run: any) => boolean
+ *   visibleRun: (role: TokenRole, id: string) => SimRun | undefined,
+ *   allRuns: () => Iterable<SimRun>,
+ *   settled: (run: SimRun) => boolean
  * }} deps
  */
-export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns, settled }) {
-  /** @param {(run: any) => any[]} list @param {string} id */
+export function createPostPlan({ apiUrl, taskStages, visibleRun, allRuns, settled }) {
+  /**
+   * @template {{ id: string }} T
+   * @param {(run: SimRun) => T[]} list @param {string} id
+   * @returns {{ run: SimRun, item: T } | undefined}
+   */
   const find = (list, id) => {
     for (const run of allRuns()) {
       const item = list(run).find(candidate => candidate.id === id)
@@ -39,23 +149,28 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
     return undefined
   }
-  const stagesOf = (/** @type {any} */ run) => run.postPlan?.taskStages ?? []
-  const resultsOf = (/** @type {any} */ run) =>
-    stagesOf(run).flatMap((/** @type {any} */ s) => s.taskResults)
-  const evaluationsOf = (/** @type {any} */ run) =>
-    stagesOf(run).flatMap((/** @type {any} */ s) => s.policyEvaluations)
-  const outcomesOf = (/** @type {any} */ run) =>
-    evaluationsOf(run).flatMap((/** @type {any} */ e) => e.policySets)
-  const checksOf = (/** @type {any} */ run) => run.postPlan?.policyChecks ?? []
-  const costOf = (/** @type {any} */ run) =>
-    run.postPlan?.costEstimate ? [run.postPlan.costEstimate] : []
+  /** @param {SimRun} run @returns {TaskStage[]} */
+  const stagesOf = run => run.postPlan?.taskStages ?? []
+  /** @param {SimRun} run */
+  const resultsOf = run => stagesOf(run).flatMap(s => s.taskResults)
+  /** @param {SimRun} run */
+  const evaluationsOf = run => stagesOf(run).flatMap(s => s.policyEvaluations)
+  /** @param {SimRun} run */
+  const outcomesOf = run => evaluationsOf(run).flatMap(e => e.policySets)
+  /** @param {SimRun} run @returns {PolicyCheck[]} */
+  const checksOf = run => run.postPlan?.policyChecks ?? []
+  /** @param {SimRun} run */
+  const costOf = run => (run.postPlan?.costEstimate ? [run.postPlan.costEstimate] : [])
 
-  /** @param {any} role @param {(run: any) => any[]} list @param {string} id */
+  /**
+   * @template {{ id: string }} T
+   * @param {TokenRole} role @param {(run: SimRun) => T[]} list @param {string} id
+   */
   const visible = (role, list, id) => {
     const found = find(list, id)
     return found && visibleRun(role, found.run.id) ? found : undefined
   }
-  /** @param {any} run @param {string} final @param {keyof typeof STILL_GOING} kind */
+  /** @param {SimRun} run @param {string} final @param {keyof typeof STILL_GOING} kind */
   const statusOf = (run, final, kind) => (settled(run) ? final : STILL_GOING[kind])
 
   const stageRoutes = [
@@ -64,7 +179,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
       if (!run) return notFound()
       return document(
         paginate(
-          stagesOf(run).map((/** @type {any} */ s) => stageResource(run, s)),
+          stagesOf(run).map(s => stageResource(run, s)),
           req,
           apiUrl
         )
@@ -76,34 +191,30 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
       const includes = String(req.query.include ?? '').split(',')
       const included = [
         ...(includes.includes('task_results')
-          ? found.item.taskResults.map((/** @type {any} */ t) => taskResultResource(found.run, t))
+          ? found.item.taskResults.map(t => taskResultResource(found.run, t))
           : []),
         ...(includes.includes('policy_evaluations')
-          ? found.item.policyEvaluations.map((/** @type {any} */ e) =>
-              evaluationResource(found.run, e)
-            )
+          ? found.item.policyEvaluations.map(e => evaluationResource(found.run, e))
           : [])
       ]
       const data = stageResource(found.run, found.item)
       return document(included.length > 0 ? { data, included } : { data })
     }),
-    route('GET', '/task-results/:id', (req, role, id) => {
+    route('GET', '/task-results/:id', (_req, role, id) => {
       const found = visible(role, resultsOf, id)
       return found ? document({ data: taskResultResource(found.run, found.item) }) : notFound()
     }),
-    route('GET', '/policy-evaluations/:id', (req, role, id) => {
+    route('GET', '/policy-evaluations/:id', (_req, role, id) => {
       const found = visible(role, evaluationsOf, id)
       return found ? document({ data: evaluationResource(found.run, found.item) }) : notFound()
     }),
     route('GET', '/policy-evaluations/:id/policy-set-outcomes', (req, role, id) => {
       const found = visible(role, evaluationsOf, id)
       if (!found) return notFound()
-      const outcomes = found.item.policySets.map((/** @type {any} */ o) =>
-        outcomeResource(found.run, o)
-      )
+      const outcomes = found.item.policySets.map(o => outcomeResource(found.run, o))
       return document(paginate(outcomes, req, apiUrl))
     }),
-    route('GET', '/policy-set-outcomes/:id', (req, role, id) => {
+    route('GET', '/policy-set-outcomes/:id', (_req, role, id) => {
       const found = visible(role, outcomesOf, id)
       return found ? document({ data: outcomeResource(found.run, found.item) }) : notFound()
     })
@@ -115,29 +226,29 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
       if (!run) return notFound()
       return document(
         paginate(
-          checksOf(run).map((/** @type {any} */ c) => policyCheckResource(run, c)),
+          checksOf(run).map(c => policyCheckResource(run, c)),
           req,
           apiUrl
         )
       )
     }),
-    route('GET', '/policy-checks/:id', (req, role, id) => {
+    route('GET', '/policy-checks/:id', (_req, role, id) => {
       const found = visible(role, checksOf, id)
       return found ? document({ data: policyCheckResource(found.run, found.item) }) : notFound()
     }),
-    route('GET', '/policy-checks/:id/output', (req, role, id) => {
+    route('GET', '/policy-checks/:id/output', (_req, role, id) => {
       const found = visible(role, checksOf, id)
       if (!found) return notFound()
       const text = settled(found.run) ? found.item.output : ''
       return { status: 200, headers: { 'content-type': 'text/plain' }, body: text }
     }),
-    route('GET', '/cost-estimates/:id', (req, role, id) => {
+    route('GET', '/cost-estimates/:id', (_req, role, id) => {
       const found = visible(role, costOf, id)
       return found ? document({ data: costEstimateResource(found.run, found.item) }) : notFound()
     })
   ]
 
-  /** @param {any} run @param {any} stage */
+  /** @param {SimRun} run @param {TaskStage} stage */
   function stageResource(run, stage) {
     return {
       id: stage.id,
@@ -146,13 +257,13 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
       relationships: {
         run: { data: { id: run.id, type: 'runs' } },
         'task-results': {
-          data: stage.taskResults.map((/** @type {any} */ t) => ({
+          data: stage.taskResults.map(t => ({
             id: t.id,
             type: 'task-results'
           }))
         },
         'policy-evaluations': {
-          data: stage.policyEvaluations.map((/** @type {any} */ e) => ({
+          data: stage.policyEvaluations.map(e => ({
             id: e.id,
             type: 'policy-evaluations'
           }))
@@ -162,7 +273,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
   }
 
-  /** @param {any} run @param {any} task */
+  /** @param {SimRun} run @param {TaskResult} task */
   function taskResultResource(run, task) {
     const done = settled(run)
     return {
@@ -182,7 +293,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
   }
 
-  /** @param {any} run @param {any} evaluation */
+  /** @param {SimRun} run @param {PolicyEvaluation} evaluation */
   function evaluationResource(run, evaluation) {
     return {
       id: evaluation.id,
@@ -191,9 +302,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
         status: statusOf(run, evaluation.status, 'evaluation'),
         'policy-kind': evaluation.kind,
         'policy-tool-version': evaluation.kind === 'opa' ? '0.61.0' : '0.26.0',
-        'result-count': resultCount(
-          evaluation.policySets.flatMap((/** @type {any} */ o) => o.outcomes)
-        )
+        'result-count': resultCount(evaluation.policySets.flatMap(o => o.outcomes))
       },
       relationships: {
         'policy-attachable': { data: { id: evaluation.stageId, type: 'task-stages' } }
@@ -202,7 +311,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
   }
 
-  /** @param {any} run @param {any} outcome */
+  /** @param {SimRun} run @param {PolicySetOutcome} outcome */
   function outcomeResource(run, outcome) {
     const done = settled(run)
     return {
@@ -223,7 +332,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
   }
 
-  /** @param {any} run @param {any} check */
+  /** @param {SimRun} run @param {PolicyCheck} check */
   function policyCheckResource(run, check) {
     const status = statusOf(run, check.status, 'policyCheck')
     return {
@@ -242,7 +351,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
     }
   }
 
-  /** @param {any} run @param {any} cost */
+  /** @param {SimRun} run @param {CostEstimate} cost */
   function costEstimateResource(run, cost) {
     const status = statusOf(run, cost.status ?? 'finished', 'cost')
     const finished = status === 'finished'
@@ -269,48 +378,46 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
 
   return {
     routes,
-    /** Gives a run its post-plan work from its spec (IDs assigned here). @param {any} run @param {any} spec */
+    /** Gives a run its post-plan work from its spec (IDs assigned here). @param {SimRun} run @param {PostPlanSpec | undefined} spec */
     attach(run, spec) {
       if (!spec) return
       run.postPlan = {
-        taskStages: (spec.taskStages ?? []).map((/** @type {any} */ stage) => {
+        taskStages: (spec.taskStages ?? []).map(stage => {
           const stageId = randomId('ts-')
           return {
             id: stageId,
             stage: stage.stage ?? 'post_plan',
             status: stage.status ?? 'passed',
-            taskResults: (stage.taskResults ?? []).map((/** @type {any} */ task) => ({
+            taskResults: (stage.taskResults ?? []).map(task => ({
               ...task,
               id: randomId('taskrs-'),
               stage: stage.stage ?? 'post_plan'
             })),
-            policyEvaluations: (stage.policyEvaluations ?? []).map(
-              (/** @type {any} */ evaluation) => {
-                const evaluationId = randomId('poleval-')
-                return {
-                  id: evaluationId,
-                  stageId,
-                  kind: evaluation.kind ?? 'opa',
-                  status: evaluation.status ?? 'passed',
-                  policySets: (evaluation.policySets ?? []).map((/** @type {any} */ set) => ({
-                    ...set,
-                    id: randomId('psout-'),
-                    evaluationId,
-                    outcomes: set.outcomes ?? []
-                  }))
-                }
+            policyEvaluations: (stage.policyEvaluations ?? []).map(evaluation => {
+              const evaluationId = randomId('poleval-')
+              return {
+                id: evaluationId,
+                stageId,
+                kind: evaluation.kind ?? 'opa',
+                status: evaluation.status ?? 'passed',
+                policySets: (evaluation.policySets ?? []).map(set => ({
+                  ...set,
+                  id: randomId('psout-'),
+                  evaluationId,
+                  outcomes: set.outcomes ?? []
+                }))
               }
-            )
+            })
           }
         }),
-        policyChecks: (spec.policyChecks ?? []).map((/** @type {any} */ check) => ({
+        policyChecks: (spec.policyChecks ?? []).map(check => ({
           ...check,
           id: randomId('polchk-')
         })),
         costEstimate: spec.costEstimate ? { ...spec.costEstimate, id: randomId('ce-') } : undefined
       }
     },
-    /** The run's relationships to its post-plan work. @param {any} run */
+    /** The run's relationships to its post-plan work. @param {SimRun} run */
     relationships(run) {
       return {
         'cost-estimate': {
@@ -321,7 +428,7 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
         ...(taskStages
           ? {
               'task-stages': {
-                data: stagesOf(run).map((/** @type {any} */ s) => ({
+                data: stagesOf(run).map(s => ({
                   id: s.id,
                   type: 'task-stages'
                 }))
@@ -329,27 +436,24 @@ export function createPostPlan({ apiUrl, taskStages, route, visibleRun, allRuns,
             }
           : {}),
         'policy-checks': {
-          data: checksOf(run).map((/** @type {any} */ c) => ({ id: c.id, type: 'policy-checks' }))
+          data: checksOf(run).map(c => ({ id: c.id, type: 'policy-checks' }))
         }
       }
     },
-    /** What `include=cost_estimate,task_stages` adds. @param {any} run @param {string[]} includes */
+    /** What `include=cost_estimate,task_stages` adds. @param {SimRun} run @param {string[]} includes */
     included(run, includes) {
       return [
         ...(includes.includes('cost_estimate')
-          ? costOf(run).map((/** @type {any} */ c) => costEstimateResource(run, c))
+          ? costOf(run).map(c => costEstimateResource(run, c))
           : []),
-        ...(includes.includes('task_stages')
-          ? stagesOf(run).map((/** @type {any} */ s) => stageResource(run, s))
-          : [])
+        ...(includes.includes('task_stages') ? stagesOf(run).map(s => stageResource(run, s)) : [])
       ]
     }
   }
 }
 
-/** @param {{ outcomes?: any[] } | any[]} outcomes */
-function resultCount(outcomes) {
-  const list = /** @type {any[]} */ (outcomes)
+/** @param {PolicyOutcomeSpec[]} list */
+function resultCount(list) {
   const failed = (/** @type {string} */ level) =>
     list.filter(o => o.status === 'failed' && o.enforcement_level === level).length
   return {
@@ -358,9 +462,4 @@ function resultCount(outcomes) {
     passed: list.filter(o => o.status === 'passed').length,
     errored: list.filter(o => o.status === 'errored').length
   }
-}
-
-/** @param {string} prefix */
-function randomId(prefix) {
-  return `${prefix}${randomBytes(8).toString('hex')}`
 }
