@@ -25,6 +25,7 @@ import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates.js'
 import { runCommit } from './tfc/commit-runs.js'
+import { errorMessage } from './error-message.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
 
@@ -126,7 +127,7 @@ async function ingressCommit(
   try {
     return (await runCommit(client, configVersionId))?.toLowerCase()
   } catch (error) {
-    core.debug(`The run's commit could not be read: ${(error as Error).message}`)
+    core.debug(`The run's commit could not be read: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -208,9 +209,7 @@ async function redactedPlanSchemas(
       await rm(redacted, { force: true })
     }
   } catch (error) {
-    core.debug(
-      `${planId}: the redacted plan's schemas could not be read: ${(error as Error).message}`
-    )
+    core.debug(`${planId}: the redacted plan's schemas could not be read: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -236,7 +235,7 @@ async function addSentinelMocks(
     })
   } catch (error) {
     if (settings.sentinelMocks === 'required') throw error
-    const why = `Sentinel mocks were not exported: ${(error as Error).message}`
+    const why = `Sentinel mocks were not exported: ${errorMessage(error)}`
     core.warning(why)
     result.warnings.push(why)
   }

@@ -9,6 +9,7 @@ import type { GitHub } from './github.js'
 import { publishComment } from './comment.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, setOutputs } from './outputs.js'
+import { errorMessage } from '../error-message.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
@@ -36,7 +37,7 @@ export async function publish(
       await publishComments(results, settings, commitSha, base, signal)
     } catch (error) {
       problems.push(
-        `Commenting on pull request #${settings.prNumber} failed: ${(error as Error).message}`
+        `Commenting on pull request #${settings.prNumber} failed: ${errorMessage(error)}`
       )
     }
   }
