@@ -243,11 +243,13 @@ async function addSentinelMocks(
 
 /** The plan's API counts, for when there is no JSON plan (yet, or at all). */
 function countsOnlyModel(plan: PlanAttributes): PlanModel {
-  return modelFromApiCounts({
-    'has-changes': plan.hasChanges,
-    'resource-additions': plan.resourceAdditions,
-    'resource-changes': plan.resourceChanges,
-    'resource-destructions': plan.resourceDestructions,
-    'resource-imports': plan.resourceImports
-  })
+  return modelFromApiCounts(
+    {
+      add: plan.resourceAdditions,
+      change: plan.resourceChanges,
+      destroy: plan.resourceDestructions,
+      import: plan.resourceImports
+    },
+    plan.hasChanges
+  )
 }

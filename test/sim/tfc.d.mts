@@ -2,6 +2,14 @@
 
 export type TokenRole = 'admin' | 'read' | 'none'
 
+/** The counts a plan reports through the API (its `resource-*` attributes). */
+export interface SimPlanCounts {
+  add: number
+  change: number
+  destroy: number
+  import: number
+}
+
 /** A run status and its plan's status at one step of the progression. */
 export interface StatusStep {
   run: string
@@ -159,7 +167,7 @@ export interface RunSpec {
   createdAt?: string | number | Date
   /** Default derived from planJson. */
   hasChanges?: boolean
-  counts?: Partial<{ add: number; change: number; destroy: number; import: number }>
+  counts?: Partial<SimPlanCounts>
   /** Default from planJson's terraform_version, else 1.9.5; < 0.12 → json-output 422. */
   terraformVersion?: string
   /** Served at log-read-url. Default: a structured log derived from the plan. */
@@ -181,7 +189,7 @@ export interface SimRun {
   configurationVersionId: string
   workspace: SimWorkspace
   operation: string
-  counts: { add: number; change: number; destroy: number; import: number }
+  counts: SimPlanCounts
   hasChanges: boolean
   /** The secret log URL (on the archivist). */
   logUrl: string
