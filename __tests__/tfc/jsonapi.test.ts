@@ -4,6 +4,8 @@ import {
   asCount,
   asString,
   findIncluded,
+  listedResources,
+  nextPage,
   primaryResource,
   relatedId,
   relatedIds,
@@ -90,5 +92,23 @@ describe('attributes', () => {
     for (const value of [null, undefined, '3', Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(asCount(value)).toBeUndefined()
     }
+  })
+})
+
+describe('lists', () => {
+  it('gives the resources of a list, and none of a single resource or no answer', () => {
+    expect(listedResources({ data: [run] })).toEqual([run])
+    expect(listedResources({ data: run })).toEqual([])
+    expect(listedResources(undefined)).toEqual([])
+  })
+
+  it('reads the next page from the pagination meta', () => {
+    const page = (next: number | null): JsonApiDocument => ({
+      data: [],
+      meta: { pagination: { 'current-page': 1, 'next-page': next } }
+    })
+    expect(nextPage(page(2))).toBe(2)
+    expect(nextPage(page(null))).toBeNull()
+    expect(nextPage({ data: [] })).toBeUndefined()
   })
 })

@@ -1,7 +1,7 @@
 // The newest run of a workspace for one commit, confirmed through the VCS ingress attributes.
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
-import { findIncluded, relatedId, stringAttribute } from './jsonapi.js'
+import { findIncluded, listedResources, nextPage, relatedId, stringAttribute } from './jsonapi.js'
 import type { RequestBudget } from './request-budget.js'
 
 /** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
@@ -54,12 +54,11 @@ export function createCommitRunFinder(
             }
           })
         )
-        const runs = (response.body?.data ?? []) as JsonApiResource[]
         // Run lists are newest first: the first run of the commit is the newest one.
-        for (const run of runs) {
+        for (const run of listedResources(response.body)) {
           if ((await commitOf(run, response.body)) === wanted) return run.id
         }
-        page = response.body?.meta?.pagination?.['next-page']
+        page = nextPage(response.body)
       }
       return undefined
     }

@@ -14,6 +14,16 @@ export function primaryResource(
   return data as JsonApiResource
 }
 
+/** The resources of a list document ("data" an array); none when the answer is not a list. */
+export function listedResources(document: JsonApiDocument | undefined): JsonApiResource[] {
+  return Array.isArray(document?.data) ? document.data : []
+}
+
+/** The page after this one of a paginated list; undefined or null on the last page. */
+export function nextPage(document: JsonApiDocument | undefined): number | null | undefined {
+  return document?.meta?.pagination?.['next-page']
+}
+
 /** An included resource, if the server sent it with its attributes. */
 export function findIncluded(
   document: JsonApiDocument | undefined,

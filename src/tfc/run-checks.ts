@@ -6,7 +6,15 @@ import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import type { RunSnapshot } from './runs.js'
 import { isRecord } from '../is-record.js'
-import { asCount, asString, findIncluded, primaryResource, relatedIds } from './jsonapi.js'
+import {
+  asCount,
+  asString,
+  findIncluded,
+  listedResources,
+  nextPage,
+  primaryResource,
+  relatedIds
+} from './jsonapi.js'
 import type {
   CostEstimate,
   PolicyOutcome,
@@ -153,8 +161,8 @@ async function listAll(
       'page[size]': PAGE_SIZE
     })
     if (!body) return read === 0 ? undefined : items
-    if (Array.isArray(body.data)) items.push(...(body.data as JsonApiResource[]))
-    page = body.meta?.pagination?.['next-page']
+    items.push(...listedResources(body))
+    page = nextPage(body)
   }
   return items
 }

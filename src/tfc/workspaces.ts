@@ -1,7 +1,7 @@
 // Workspace names (with * wildcards) → workspace IDs, in the order the user gave them.
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { ApiResponse, TfcClient } from './client.js'
-import { stringAttribute } from './jsonapi.js'
+import { listedResources, nextPage, stringAttribute } from './jsonapi.js'
 
 export interface WorkspaceRef {
   name: string
@@ -90,12 +90,11 @@ async function findByPattern(
       `/organizations/${encodeURIComponent(organization)}/workspaces`,
       { query: { ...search, 'page[number]': page, 'page[size]': WORKSPACE_PAGE_SIZE } }
     )
-    const workspaces = (response.body?.data ?? []) as JsonApiResource[]
-    for (const workspace of workspaces) {
+    for (const workspace of listedResources(response.body)) {
       const name = stringAttribute(workspace, 'name')
       if (name !== undefined && matches(name)) found.push({ name, id: workspace.id })
     }
-    page = response.body?.meta?.pagination?.['next-page']
+    page = nextPage(response.body)
   }
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
