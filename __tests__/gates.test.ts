@@ -260,12 +260,8 @@ describe('evaluateGates', () => {
   })
 
   describe('with counts only (no JSON plan)', () => {
-    const destroying = modelFromApiCounts({
-      'has-changes': true,
-      'resource-additions': 1,
-      'resource-destructions': 2
-    })
-    const adding = modelFromApiCounts({ 'has-changes': true, 'resource-additions': 1 })
+    const destroying = modelFromApiCounts({ add: 1, destroy: 2 }, true)
+    const adding = modelFromApiCounts({ add: 1 }, true)
 
     it('trips destroy, and replace and protect as a precaution, when anything is destroyed', () => {
       expect(tripped(destroying, ALL, ['aws_db_instance.*'])).toEqual({
@@ -288,7 +284,7 @@ describe('evaluateGates', () => {
 
     it('trips only changes when nothing is destroyed', () => {
       expect(tripped(adding, ALL, ['aws_db_instance.*'])).toEqual({ changes: [] })
-      expect(tripped(modelFromApiCounts({ 'has-changes': false }), ALL, ['*'])).toEqual({})
+      expect(tripped(modelFromApiCounts({}, false), ALL, ['*'])).toEqual({})
     })
   })
 })

@@ -25,6 +25,7 @@ import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates.js'
 import { runCommit } from './tfc/commit-runs.js'
+import { errorMessage } from './error-message.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
 
@@ -125,7 +126,7 @@ async function ingressCommit(
   try {
     return (await runCommit(client, configVersionId))?.toLowerCase()
   } catch (error) {
-    core.debug(`The run's commit could not be read: ${(error as Error).message}`)
+    core.debug(`The run's commit could not be read: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -207,9 +208,7 @@ async function redactedPlanSchemas(
       await rm(redacted, { force: true })
     }
   } catch (error) {
-    core.debug(
-      `${planId}: the redacted plan's schemas could not be read: ${(error as Error).message}`
-    )
+    core.debug(`${planId}: the redacted plan's schemas could not be read: ${errorMessage(error)}`)
     return undefined
   }
 }
@@ -235,7 +234,7 @@ async function addSentinelMocks(
     })
   } catch (error) {
     if (settings.sentinelMocks === 'required') throw error
-    const why = `Sentinel mocks were not exported: ${(error as Error).message}`
+    const why = `Sentinel mocks were not exported: ${errorMessage(error)}`
     core.warning(why)
     result.warnings.push(why)
   }
@@ -243,11 +242,13 @@ async function addSentinelMocks(
 
 /** The plan's API counts, for when there is no JSON plan (yet, or at all). */
 function countsOnlyModel(plan: PlanAttributes): PlanModel {
-  return modelFromApiCounts({
-    'has-changes': plan.hasChanges,
-    'resource-additions': plan.resourceAdditions,
-    'resource-changes': plan.resourceChanges,
-    'resource-destructions': plan.resourceDestructions,
-    'resource-imports': plan.resourceImports
-  })
+  return modelFromApiCounts(
+    {
+      add: plan.resourceAdditions,
+      change: plan.resourceChanges,
+      destroy: plan.resourceDestructions,
+      import: plan.resourceImports
+    },
+    plan.hasChanges
+  )
 }

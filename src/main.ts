@@ -13,6 +13,7 @@ import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
 import { watchCancellation } from './cancellation.js'
+import { errorMessage } from './error-message.js'
 
 /** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
 const CONCURRENT_RUNS = 4
@@ -89,8 +90,4 @@ function runLink(): string | undefined {
 
 function describeTarget(target: InspectTarget): string {
   return 'runId' in target ? target.runId : target.planId
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

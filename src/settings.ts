@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as core from '@actions/core'
 import { parseDuration } from './duration.js'
 import type { FailCondition } from './result.js'
+import { errorMessage } from './error-message.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
@@ -677,7 +678,7 @@ function readEventFile(eventPath: string): LoadedEvent {
     return { payload: JSON.parse(fs.readFileSync(eventPath, 'utf8')) as unknown }
   } catch (error) {
     return {
-      problem: `The event file (GITHUB_EVENT_PATH) could not be read: ${(error as Error).message}`
+      problem: `The event file (GITHUB_EVENT_PATH) could not be read: ${errorMessage(error)}`
     }
   }
 }

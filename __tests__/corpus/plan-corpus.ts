@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ResourceAction } from '../../src/plan/model.js'
+import type { HeadlineCounts, ResourceAction } from '../../src/plan/model.js'
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The in-repo copy (test/data/terraform-corpus), or another copy named by TERRAFORM_CORPUS. */
@@ -49,7 +49,7 @@ export interface ListedChange {
 export interface TerraformText {
   /** The `Plan: ...` line, when Terraform printed one. */
   planLine?: string
-  counts?: { import: number; add: number; change: number; destroy: number }
+  counts?: HeadlineCounts
   /** Terraform says it will do something: resource actions or output changes. */
   announcesChanges: boolean
   /** Headings under "Terraform will perform the following actions". */

@@ -229,13 +229,7 @@ describe('buildPlanModel on other plans', () => {
 
 describe('modelFromApiCounts', () => {
   it('takes the counts and has-changes from the plan attributes', () => {
-    const model = modelFromApiCounts({
-      'has-changes': true,
-      'resource-additions': 2,
-      'resource-changes': 1,
-      'resource-destructions': 3,
-      'resource-imports': 4
-    })
+    const model = modelFromApiCounts({ add: 2, change: 1, destroy: 3, import: 4 }, true)
     expect(model.source).toBe('api-counts')
     expect(model.counts).toEqual(counts({ add: 2, change: 1, destroy: 3, import: 4 }))
     expect(model.summaryLine).toBe('Plan: 4 to import, 2 to add, 1 to change, 3 to destroy.')
@@ -244,18 +238,16 @@ describe('modelFromApiCounts', () => {
   })
 
   it('trusts has-changes over the counts (output-only plans have no counts)', () => {
-    expect(modelFromApiCounts({ 'has-changes': true }).hasChanges).toBe(true)
-    expect(modelFromApiCounts({ 'has-changes': false, 'resource-additions': 1 }).hasChanges).toBe(
-      false
-    )
+    expect(modelFromApiCounts({}, true).hasChanges).toBe(true)
+    expect(modelFromApiCounts({ add: 1 }, false).hasChanges).toBe(false)
   })
 
-  it('falls back to the counts when has-changes is missing, and reads null imports as none', () => {
-    expect(modelFromApiCounts({ 'resource-imports': null }).hasChanges).toBe(false)
-    expect(modelFromApiCounts({ 'resource-imports': null }).summaryLine).toBe(
+  it('falls back to the counts when has-changes is missing, and reads absent imports as none', () => {
+    expect(modelFromApiCounts({ import: undefined }, undefined).hasChanges).toBe(false)
+    expect(modelFromApiCounts({ import: undefined }, undefined).summaryLine).toBe(
       'Plan: 0 to add, 0 to change, 0 to destroy.'
     )
-    expect(modelFromApiCounts({ 'resource-destructions': 1 }).hasChanges).toBe(true)
+    expect(modelFromApiCounts({ destroy: 1 }, undefined).hasChanges).toBe(true)
   })
 })
 

@@ -154,7 +154,7 @@ describe('run gates', () => {
   })
 
   it('adds run errors to errored only when the plan did not already trip it', () => {
-    const finished = modelFromApiCounts({ 'has-changes': false })
+    const finished = modelFromApiCounts({}, false)
     const checks = checksOf({ runStatus: 'errored' })
     const trips = evaluateGates(finished, 'errored', ['errored'], [], { checks })
     expect(trips.map(trip => trip.message)).toEqual(['The plan errored'])

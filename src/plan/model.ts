@@ -87,6 +87,9 @@ export interface PlanCounts {
   forget: number
 }
 
+/** The counts of Terraform's `Plan:` line, which are also the ones the API reports for a plan. */
+export type HeadlineCounts = Pick<PlanCounts, 'add' | 'change' | 'destroy' | 'import'>
+
 /** Where the model's detail came from. */
 export type PlanSource =
   | 'json' // full `json-output`
@@ -185,25 +188,22 @@ export function buildPlanModel(plan: JsonPlan, source: 'json' | 'redacted-json')
   }
 }
 
-/** A model from the plan's API attributes alone, for when no JSON plan could be had. */
-export function modelFromApiCounts(attrs: {
-  'has-changes'?: boolean
-  'resource-additions'?: number
-  'resource-changes'?: number
-  'resource-destructions'?: number
-  'resource-imports'?: number | null
-}): PlanModel {
+/** A model from the plan's API counts alone, for when no JSON plan could be had. */
+export function modelFromApiCounts(
+  apiCounts: Partial<HeadlineCounts>,
+  hasChanges: boolean | undefined
+): PlanModel {
   const counts: PlanCounts = {
     ...emptyCounts(),
-    add: attrs['resource-additions'] ?? 0,
-    change: attrs['resource-changes'] ?? 0,
-    destroy: attrs['resource-destructions'] ?? 0,
-    import: attrs['resource-imports'] ?? 0
+    add: apiCounts.add ?? 0,
+    change: apiCounts.change ?? 0,
+    destroy: apiCounts.destroy ?? 0,
+    import: apiCounts.import ?? 0
   }
   return {
     source: 'api-counts',
     counts,
-    hasChanges: attrs['has-changes'] ?? countsHaveChanges(counts),
+    hasChanges: hasChanges ?? countsHaveChanges(counts),
     summaryLine: formatSummaryLine(counts),
     resources: [],
     outputs: [],
@@ -215,7 +215,7 @@ export function modelFromApiCounts(attrs: {
 }
 
 /** Terraform's line, word for word: `Plan: [N to import, ]A to add, C to change, D to destroy.` */
-export function formatSummaryLine(counts: PlanCounts): string {
+export function formatSummaryLine(counts: HeadlineCounts): string {
   const imports = counts.import > 0 ? `${counts.import} to import, ` : ''
   return `Plan: ${imports}${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`
 }

@@ -4,7 +4,9 @@
 // readJsonPlanFile streams the file through a byte tokenizer that validates everything but only
 // builds the kept keys, one array element at a time.
 import { createReadStream } from 'node:fs'
+import { isRecord } from '../is-record.js'
 import type { JsonPlan } from './types.js'
+import { errorMessage } from '../error-message.js'
 
 export class PlanParseError extends Error {
   override readonly name = 'PlanParseError'
@@ -82,7 +84,7 @@ export async function readJsonPlanFile(
 // V8's message says what is wrong and where, in characters; newer versions quote a piece of the
 // input, which may be a secret from the plan, so only the description is kept.
 function jsonSyntaxError(text: string, error: unknown): PlanParseError {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const description = message
     .replace(/, ".*" is not valid JSON$/s, '')
     .replace(/ (in JSON )?at position \d+.*$/s, '')
@@ -96,10 +98,6 @@ function notAnObject(kind: string): PlanParseError {
   return new PlanParseError(
     `The file is JSON but not a Terraform plan (the top level is ${kind}, not an object)`
   )
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // (quoted keys) from an object, and which attributes are sensitive. Only the parts the renderer
 // reads are typed; a schema of an unexpected shape is ignored, never trusted half-way.
 import type { JsonValue } from './types.js'
+import { isRecord } from '../is-record.js'
 
 export type NestingMode = 'single' | 'group' | 'list' | 'set' | 'map'
 
@@ -104,7 +105,3 @@ function isAttributes(value: unknown, depth: number): boolean {
 
 /** Real schemas nest a few levels; a deeper one is not a schema this renderer should walk. */
 const MAX_SCHEMA_DEPTH = 64
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}

@@ -1,4 +1,5 @@
 // What a failed GitHub request was and what GitHub said, for messages a user can act on.
+import { errorMessage } from '../error-message.js'
 
 /** The HTTP status of an Octokit RequestError, if it is one. */
 export function statusOf(error: unknown): number | undefined {
@@ -18,7 +19,7 @@ export function githubMessage(error: unknown): string {
   const errors =
     details.length > 0 ? details : messagesOf((error as { errors?: unknown } | null)?.errors)
   if (errors.length > 0) return errors.join('; ')
-  return error instanceof Error ? error.message : String(error)
+  return errorMessage(error)
 }
 
 function messagesOf(list: unknown): string[] {

@@ -11,6 +11,7 @@ import { publishComment } from './comment.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, setOutputs } from './outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
+import { errorMessage } from '../error-message.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
@@ -71,7 +72,7 @@ async function publishComments(
       if (outcome) for (const result of group) posted.set(result, outcome)
     }
   } catch (error) {
-    const failure = `Commenting on pull request #${comment.prNumber} failed: ${(error as Error).message}`
+    const failure = `Commenting on pull request #${comment.prNumber} failed: ${errorMessage(error)}`
     return { posted, failure }
   }
   return { posted }

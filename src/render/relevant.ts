@@ -1,6 +1,7 @@
 // Drift as Terraform shows it in a normal plan: only the attributes the plan's relevant_attributes
 // name (those that may have affected the plan) show as changed; the rest read as unchanged.
 import type { JsonChange, JsonValue } from '../plan/types.js'
+import { isRecord } from '../is-record.js'
 
 export type AttributePath = readonly (string | number)[]
 
@@ -57,8 +58,4 @@ function childPaths(paths: readonly AttributePath[], key: string | number): Attr
 
 function elementOf(value: JsonValue, index: number): JsonValue {
   return Array.isArray(value) && index < value.length ? value[index] : null
-}
-
-function isRecord(value: JsonValue): value is Record<string, JsonValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -6,6 +6,7 @@
 // Attributes the schema marks sensitive are hidden even where the plan's marks do not say so.
 import type { JsonValue } from '../plan/types.js'
 import type { BlockSchema, BlockType, NestedAttributes, SchemaAttribute } from '../plan/schema.js'
+import { isRecord } from '../is-record.js'
 import { alignSequences, jsonEqual } from './sequence.js'
 import {
   checkNesting,
@@ -15,7 +16,6 @@ import {
   diffJsonValue,
   element,
   forcesReplacement,
-  isObject,
   iterationAction,
   marksWhole,
   member,
@@ -39,7 +39,7 @@ export function diffBlockValue(change: ValueChange, block: BlockSchema): ValueDi
 
 function fitsBlock(value: JsonValue, block: BlockSchema): boolean {
   if (value === null) return true
-  if (!isObject(value)) return false
+  if (!isRecord(value)) return false
   const { attributes = {}, block_types: blockTypes = {} } = block
   return Object.keys(value).every(
     key => Object.hasOwn(attributes, key) || Object.hasOwn(blockTypes, key)
@@ -79,7 +79,7 @@ function diffBlock(change: ValueChange, block: BlockSchema, legacy: boolean): Va
   if (special !== undefined) return special
   const keepsLegacy = legacy && isLegacy(block)
 
-  let action = iterationAction(isObject(change.before), isObject(change.after))
+  let action = iterationAction(isRecord(change.before), isRecord(change.after))
   const attributes: [string, ValueDiff][] = []
   const writeOnly: [string, SchemaAttribute][] = []
   for (const [name, attribute] of sortedEntries(block.attributes)) {
@@ -232,7 +232,7 @@ function diffTyped(change: ValueChange, type: JsonValue, legacy: boolean): Value
   const diffElement = (element: ValueChange): ValueDiff => diffTyped(element, inner ?? null, legacy)
   switch (kind) {
     case 'object': {
-      const attributeTypes = isObject(inner ?? null) ? (inner as Record<string, JsonValue>) : {}
+      const attributeTypes = isRecord(inner ?? null) ? (inner as Record<string, JsonValue>) : {}
       return diffObjectAttributes(value, sortedEntries(attributeTypes), false, child =>
         diffTyped(child.change, child.attribute, legacy)
       )
@@ -277,7 +277,7 @@ function diffObjectAttributes<T>(
   attributesShowNull: boolean,
   diffChild: (child: { change: ValueChange; attribute: T }) => ValueDiff
 ): ValueDiff {
-  let action = iterationAction(isObject(change.before), isObject(change.after))
+  let action = iterationAction(isRecord(change.before), isRecord(change.after))
   const diffs: [string, ValueDiff][] = []
   for (const [name, attribute] of attributes) {
     const child = childChange(change, name)
@@ -301,9 +301,9 @@ function diffMapEntries(
   withUnknownKeys: boolean,
   diffEntry: (entry: ValueChange) => ValueDiff
 ): { entries: [string, ValueDiff][]; action: DiffAction } {
-  const before = isObject(change.before) ? change.before : undefined
-  const after = isObject(change.after) ? change.after : undefined
-  const unknown = withUnknownKeys && isObject(change.unknown) ? change.unknown : undefined
+  const before = isRecord(change.before) ? change.before : undefined
+  const after = isRecord(change.after) ? change.after : undefined
+  const unknown = withUnknownKeys && isRecord(change.unknown) ? change.unknown : undefined
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])
   for (const key of Object.keys(unknown ?? {})) keys.add(key)
   let action = iterationAction(before !== undefined, after !== undefined)
@@ -321,9 +321,9 @@ function diffMapEntries(
 
 /** The change of an object's attribute; Terraform treats object attributes as implicit. */
 function childChange(change: ValueChange, key: string): ValueChange {
-  const before = isObject(change.before) ? change.before : undefined
-  const after = isObject(change.after) ? change.after : undefined
-  const unknown = isObject(change.unknown) ? change.unknown : undefined
+  const before = isRecord(change.before) ? change.before : undefined
+  const after = isRecord(change.after) ? change.after : undefined
+  const unknown = isRecord(change.unknown) ? change.unknown : undefined
   return {
     before: member(before, key),
     after: member(after, key),

@@ -5,6 +5,7 @@
 //
 // Sensitive values never reach a ValueDiff: a sensitive node keeps only its action and flags.
 import type { JsonValue } from '../plan/types.js'
+import { isRecord } from '../is-record.js'
 import { alignSequences, jsonEqual } from './sequence.js'
 
 export type DiffAction = 'create' | 'delete' | 'update' | 'no-op'
@@ -98,7 +99,7 @@ export function diffResourceValue(change: ValueChange): ValueDiff {
   checkNesting(change)
   // Terraform treats empty strings in a block as null, a legacy of the old SDK.
   const blankToNull = (value: JsonValue): JsonValue =>
-    isObject(value) && Object.values(value).includes('')
+    isRecord(value) && Object.values(value).includes('')
       ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === '' ? null : v]))
       : value
   return diffValue(
@@ -221,10 +222,10 @@ function diffAs(change: ValueChange, kind: JsonKind, mode: ValueMode, replace: b
 }
 
 function diffObject(change: ValueChange, mode: ValueMode, replace: boolean): ValueDiff {
-  const before = isObject(change.before) ? change.before : undefined
-  const after = isObject(change.after) ? change.after : undefined
+  const before = isRecord(change.before) ? change.before : undefined
+  const after = isRecord(change.after) ? change.after : undefined
   // Unknown attributes are left out of `after`; the unknown mirror still names them.
-  const unknown = isObject(change.unknown) ? change.unknown : undefined
+  const unknown = isRecord(change.unknown) ? change.unknown : undefined
   const keys = [...new Set([...keysOf(before), ...keysOf(after), ...keysOf(unknown)])].sort()
 
   let action = iterationAction(before !== undefined, after !== undefined)
@@ -329,10 +330,6 @@ function asCreate(change: ValueChange): ValueChange {
   return { ...change, before: null, beforeExplicit: false, beforeSensitive: null }
 }
 
-export function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function keysOf(value: { [key: string]: JsonValue } | undefined): string[] {
   return value === undefined ? [] : Object.keys(value)
 }
@@ -366,7 +363,7 @@ export function marksWhole(mirror: JsonValue, value: JsonValue): boolean {
  */
 export function sensitiveChild(mirror: JsonValue, key: string | number): JsonValue {
   if (mirror === true) return true
-  if (typeof key === 'string' && isObject(mirror))
+  if (typeof key === 'string' && isRecord(mirror))
     return Object.hasOwn(mirror, key) ? mirror[key] : false
   if (typeof key === 'number' && Array.isArray(mirror))
     return key < mirror.length ? mirror[key] : false

@@ -32,6 +32,7 @@ import { NOTE_SLOT } from './budget.js'
 import { memoizeByObject } from './memo.js'
 import { runChecksSections, runStatusBlock } from './run-checks.js'
 import { runFailure } from '../run/checks.js'
+import { errorMessage } from '../error-message.js'
 
 /** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
 export type Detail = 'full' | 'compact'
@@ -440,7 +441,7 @@ function diffOrProblem(renderDiff: () => string): string | { problem: string } {
   try {
     return renderDiff()
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = errorMessage(error)
     return { problem: emphasis(escapeText(`(the diff could not be shown: ${clip(reason, 200)})`)) }
   }
 }

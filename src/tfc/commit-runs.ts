@@ -1,6 +1,7 @@
 // The newest run of a workspace for one commit, confirmed through the VCS ingress attributes.
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
+import { findIncluded, listedResources, nextPage, relatedId, stringAttribute } from './jsonapi.js'
 import type { RequestBudget } from './request-budget.js'
 
 /** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
@@ -27,11 +28,11 @@ export function createCommitRunFinder(
   const wanted = commitSha.toLowerCase()
   const commitByConfigVersion = new Map<string, string | undefined>()
 
-  const commitOf = async (run: JsonApiResource, included: JsonApiResource[]) => {
+  const commitOf = async (run: JsonApiResource, runList: JsonApiDocument | undefined) => {
     const configVersionId = relatedId(run, 'configuration-version')
     if (!configVersionId) return undefined
     if (!commitByConfigVersion.has(configVersionId)) {
-      const sha = await configVersionCommit(client, configVersionId, included)
+      const sha = await configVersionCommit(client, configVersionId, runList)
       commitByConfigVersion.set(configVersionId, sha?.toLowerCase())
     }
     return commitByConfigVersion.get(configVersionId)
@@ -53,13 +54,11 @@ export function createCommitRunFinder(
             }
           })
         )
-        const runs = (response.body?.data ?? []) as JsonApiResource[]
-        const included = response.body?.included ?? []
         // Run lists are newest first: the first run of the commit is the newest one.
-        for (const run of runs) {
-          if ((await commitOf(run, included)) === wanted) return run.id
+        for (const run of listedResources(response.body)) {
+          if ((await commitOf(run, response.body)) === wanted) return run.id
         }
-        page = response.body?.meta?.pagination?.['next-page']
+        page = nextPage(response.body)
       }
       return undefined
     }
@@ -68,44 +67,26 @@ export function createCommitRunFinder(
 
 /** The VCS commit a run planned (its ingress attributes); undefined when it was not from VCS. */
 export function runCommit(client: TfcClient, configVersionId: string): Promise<string | undefined> {
-  return configVersionCommit(client, configVersionId, [])
+  return configVersionCommit(client, configVersionId, undefined)
 }
 
 /** The VCS commit of a configuration version; undefined when it was not made from VCS. */
 async function configVersionCommit(
   client: TfcClient,
   configVersionId: string,
-  included: JsonApiResource[]
+  runList: JsonApiDocument | undefined
 ): Promise<string | undefined> {
-  const configVersion = findIncluded(included, 'configuration-versions', configVersionId)
+  const configVersion = findIncluded(runList, 'configuration-versions', configVersionId)
   const ingressRelation = configVersion?.relationships?.['ingress-attributes']
   if (ingressRelation && !ingressRelation.data) return undefined
   const ingressId = configVersion && relatedId(configVersion, 'ingress-attributes')
-  const ingress = ingressId && findIncluded(included, 'ingress-attributes', ingressId)
-  if (ingress) return commitAttribute(ingress)
+  const ingress = ingressId && findIncluded(runList, 'ingress-attributes', ingressId)
+  if (ingress) return stringAttribute(ingress, 'commit-sha')
   // The server ignored `include`: ask for the ingress attributes directly.
   const response = await client.api<JsonApiDocument>(
     `/configuration-versions/${encodeURIComponent(configVersionId)}/ingress-attributes`,
     { accept: [404] }
   )
   if (response.status === 404 || !response.body) return undefined
-  return commitAttribute(response.body.data as JsonApiResource)
-}
-
-function findIncluded(
-  included: JsonApiResource[],
-  type: string,
-  id: string
-): JsonApiResource | undefined {
-  return included.find(resource => resource.type === type && resource.id === id)
-}
-
-function commitAttribute(ingress: JsonApiResource): string | undefined {
-  const sha = ingress.attributes?.['commit-sha']
-  return typeof sha === 'string' ? sha : undefined
-}
-
-function relatedId(resource: JsonApiResource, relationship: string): string | undefined {
-  const data = resource.relationships?.[relationship]?.data
-  return data && !Array.isArray(data) ? data.id : undefined
+  return stringAttribute(response.body.data as JsonApiResource, 'commit-sha')
 }

@@ -9,6 +9,8 @@ import type { SentinelMocks } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import { TfcApiError } from './errors.js'
+import { relatedIds } from './jsonapi.js'
+import { errorMessage } from '../error-message.js'
 
 export interface SentinelMocksRequest {
   planId: string
@@ -105,8 +107,8 @@ async function createOrReuseExport(
 
 async function findReusableExport(client: TfcClient, planId: string): Promise<string | undefined> {
   const plan = await client.api<JsonApiDocument>(`/plans/${encodeURIComponent(planId)}`)
-  const related = (plan.body?.data as JsonApiResource | undefined)?.relationships?.exports?.data
-  for (const { id } of Array.isArray(related) ? related : []) {
+  const planResource = plan.body?.data as JsonApiResource | undefined
+  for (const id of planResource ? relatedIds(planResource, 'exports') : []) {
     const planExport = await readExport(client, id)
     if (
       planExport.attributes?.['data-type'] === DATA_TYPE &&
@@ -199,7 +201,7 @@ async function download(
       const status = error instanceof HTTPError ? error.httpStatusCode : undefined
       if (status === undefined || !EXPIRED_URL_STATUSES.includes(status)) {
         throw new SentinelMocksError(
-          `Downloading Sentinel mock export ${exportId} failed: ${(error as Error).message}`
+          `Downloading Sentinel mock export ${exportId} failed: ${errorMessage(error)}`
         )
       }
       log(`Sentinel mocks: the download URL expired (HTTP ${status}); asking for a new one.`)
@@ -234,7 +236,7 @@ async function deleteExport(
   } catch (error) {
     warn(
       `Sentinel mocks: could not delete plan export ${exportId} (it expires on its own): ` +
-        (error as Error).message
+        errorMessage(error)
     )
   }
 }

@@ -14,6 +14,7 @@ import type { Response } from 'node-fetch'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
+import { errorMessage } from '../error-message.js'
 
 export type JsonPlanDownload =
   | { kind: 'json' | 'redacted-json'; path: string; bytes: number }
@@ -162,7 +163,7 @@ async function saveDownload(
   try {
     response = await client.fetchExternal(url, { accept: EXPIRED_URL_STATUSES })
   } catch (error) {
-    return { problem: (error as Error).message }
+    return { problem: errorMessage(error) }
   }
   if (EXPIRED_URL_STATUSES.includes(response.status)) {
     discardBody(response)
@@ -187,7 +188,7 @@ async function saveBody(
     await pipeline(response.body, check, createWriteStream(partial))
   } catch (error) {
     await rm(partial, { force: true })
-    return { problem: `the download from ${host} broke off (${(error as Error).message})` }
+    return { problem: `the download from ${host} broke off (${errorMessage(error)})` }
   }
 
   // Compressed answers are checked by the decompressor; their Content-Length is not ours.

@@ -3,6 +3,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import * as core from '@actions/core'
 import type { Diagnostic, DiagnosticSnippet } from '../result.js'
+import { isRecord } from '../is-record.js'
 import type { TfcClient } from './client.js'
 
 export interface PlanLog {
@@ -238,8 +239,4 @@ function text(value: unknown): string | undefined {
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

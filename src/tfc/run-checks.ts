@@ -2,10 +2,19 @@
 // their task results and policy evaluations, policy-set outcomes, legacy Sentinel policy checks
 // with their output, and the cost estimate. A part the server does not offer or the token may not
 // read (400, 403, 404) becomes a one-line note, never a failed step.
-import type { JsonApiDocument } from './api-types.js'
+import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
-import type { Resource, RunSnapshot } from './runs.js'
-import { asCount, asString, findIncluded, isRecord, primaryResource, relatedIds } from './runs.js'
+import type { RunSnapshot } from './runs.js'
+import { isRecord } from '../is-record.js'
+import {
+  asCount,
+  asString,
+  findIncluded,
+  listedResources,
+  nextPage,
+  primaryResource,
+  relatedIds
+} from './jsonapi.js'
 import type {
   CostEstimate,
   PolicyOutcome,
@@ -120,12 +129,12 @@ async function getResource(
   path: string,
   notes: string[],
   what: string
-): Promise<Resource | undefined> {
+): Promise<JsonApiResource | undefined> {
   const body = await getOptional(client, path, what, notes)
   return body && primaryResource(body, `GET ${path}`)
 }
 
-function toTaskResult(resource: Resource, stage: string): TaskResult {
+function toTaskResult(resource: JsonApiResource, stage: string): TaskResult {
   const a = resource.attributes ?? {}
   return {
     name: asString(a['task-name']) ?? resource.id,
@@ -143,8 +152,8 @@ async function listAll(
   path: string,
   what: string,
   notes: string[]
-): Promise<Resource[] | undefined> {
-  const items: Resource[] = []
+): Promise<JsonApiResource[] | undefined> {
+  const items: JsonApiResource[] = []
   let page: number | null | undefined = 1
   for (let read = 0; page && read < MAX_PAGES; read++) {
     const body = await getOptional(client, path, what, notes, {
@@ -152,15 +161,15 @@ async function listAll(
       'page[size]': PAGE_SIZE
     })
     if (!body) return read === 0 ? undefined : items
-    if (Array.isArray(body.data)) items.push(...(body.data as Resource[]))
-    page = body.meta?.pagination?.['next-page']
+    items.push(...listedResources(body))
+    page = nextPage(body)
   }
   return items
 }
 
 async function readPolicySetOutcomes(
   client: TfcClient,
-  evaluation: Resource,
+  evaluation: JsonApiResource,
   notes: string[]
 ): Promise<PolicySet[]> {
   const a = evaluation.attributes ?? {}

@@ -3,6 +3,16 @@ import type { ExecutionDetails } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import { TfcApiError, apiErrorMessage } from './errors.js'
+import { isRecord } from '../is-record.js'
+import {
+  asCount,
+  asString,
+  findIncluded,
+  primaryResource,
+  relatedId,
+  relatedIds,
+  stringAttribute
+} from './jsonapi.js'
 
 /** The plan's own attributes; counts are absent until the plan has finished. */
 export interface PlanAttributes {
@@ -56,8 +66,6 @@ export interface PostPlanLinks {
 
 /** Servers that answered 400 to `include=task_stages` (older TFE): not asked again. */
 const withoutTaskStages = new WeakSet<TfcClient>()
-
-export type Resource = JsonApiResource<Record<string, unknown>>
 
 /**
  * `GET /runs/:id?include=plan,workspace`: one request, unless the server leaves out `included`.
@@ -124,7 +132,7 @@ async function getRunWithPostPlan(
 
 function postPlanLinks(
   document: JsonApiDocument | undefined,
-  run: Resource,
+  run: JsonApiResource,
   taskStagesKnown: boolean
 ): PostPlanLinks {
   const costId = relatedId(run, 'cost-estimate')
@@ -180,7 +188,7 @@ export function toExecutionDetails(raw: unknown): ExecutionDetails | undefined {
   return Object.values(details).some(value => value !== undefined) ? details : undefined
 }
 
-function planSnapshot(plan: Resource): PlanSnapshot {
+function planSnapshot(plan: JsonApiResource): PlanSnapshot {
   const attributes = plan.attributes ?? {}
   const timestamps = isRecord(attributes['status-timestamps'])
     ? attributes['status-timestamps']
@@ -212,7 +220,7 @@ function planSnapshot(plan: Resource): PlanSnapshot {
 
 function workspaceContext(
   origin: string,
-  workspace: Resource | undefined,
+  workspace: JsonApiResource | undefined,
   runId: string | undefined
 ): Pick<PlanSnapshot, 'workspaceId' | 'workspaceName' | 'organization' | 'runUrl'> {
   if (workspace === undefined) return {}
@@ -225,52 +233,7 @@ function workspaceContext(
   return { workspaceId: workspace.id, workspaceName, organization, runUrl }
 }
 
-async function fetchResource(client: TfcClient, path: string): Promise<Resource> {
+async function fetchResource(client: TfcClient, path: string): Promise<JsonApiResource> {
   const { body } = await client.api<JsonApiDocument>(path)
   return primaryResource(body, `GET ${path}`)
-}
-
-export function primaryResource(document: JsonApiDocument | undefined, request: string): Resource {
-  const data = document?.data
-  if (!isRecord(data) || Array.isArray(data) || typeof data.id !== 'string') {
-    throw new Error(`${request}: HCP Terraform's answer has no resource in "data".`)
-  }
-  return data as Resource
-}
-
-/** An included resource, if the server sent it with its attributes. */
-export function findIncluded(
-  document: JsonApiDocument | undefined,
-  type: string,
-  id: string
-): Resource | undefined {
-  return document?.included?.find(
-    resource => resource.type === type && resource.id === id && resource.attributes !== undefined
-  )
-}
-
-export function relatedId(resource: Resource, name: string): string | undefined {
-  const data = resource.relationships?.[name]?.data
-  return data && !Array.isArray(data) && typeof data.id === 'string' ? data.id : undefined
-}
-
-export function relatedIds(resource: Resource, name: string): string[] {
-  const data = resource.relationships?.[name]?.data
-  return Array.isArray(data) ? data.map(item => item.id) : []
-}
-
-export function stringAttribute(resource: Resource, name: string): string | undefined {
-  return asString(resource.attributes?.[name])
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-export function asCount(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,6 +1,7 @@
 // Workspace names (with * wildcards) → workspace IDs, in the order the user gave them.
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { ApiResponse, TfcClient } from './client.js'
+import { listedResources, nextPage, stringAttribute } from './jsonapi.js'
 
 export interface WorkspaceRef {
   name: string
@@ -68,7 +69,7 @@ async function findByName(
   )
   if (response.status === 404 || !response.body) return []
   const workspace = response.body.data as JsonApiResource
-  return [{ name: workspaceName(workspace) ?? name, id: workspace.id }]
+  return [{ name: stringAttribute(workspace, 'name') ?? name, id: workspace.id }]
 }
 
 async function findByPattern(
@@ -89,17 +90,11 @@ async function findByPattern(
       `/organizations/${encodeURIComponent(organization)}/workspaces`,
       { query: { ...search, 'page[number]': page, 'page[size]': WORKSPACE_PAGE_SIZE } }
     )
-    const workspaces = (response.body?.data ?? []) as JsonApiResource[]
-    for (const workspace of workspaces) {
-      const name = workspaceName(workspace)
+    for (const workspace of listedResources(response.body)) {
+      const name = stringAttribute(workspace, 'name')
       if (name !== undefined && matches(name)) found.push({ name, id: workspace.id })
     }
-    page = response.body?.meta?.pagination?.['next-page']
+    page = nextPage(response.body)
   }
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-}
-
-function workspaceName(workspace: JsonApiResource): string | undefined {
-  const name = workspace.attributes?.name
-  return typeof name === 'string' ? name : undefined
 }
