@@ -4,7 +4,8 @@ import * as core from '@actions/core'
 import { downloadTool, extractTar, HTTPError } from '@actions/tool-cache'
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { SentinelMocks } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
@@ -19,8 +20,8 @@ export interface SentinelMocksRequest {
   /** For the export to finish and download. */
   timeoutMs: number
   pollIntervalMs?: number
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
+  /** Time for polling the export (default: the system clock). */
+  clock?: Clock
   log?: (line: string) => void
   /** For problems that do not stop the export (a failed clean-up). */
   warn?: (message: string) => void
@@ -49,15 +50,14 @@ export async function exportSentinelMocks(
 ): Promise<SentinelMocks> {
   const log = request.log ?? ((line: string) => core.info(line))
   const warn = request.warn ?? ((message: string) => core.warning(message))
-  const now = request.now ?? Date.now
-  const deadline = now() + request.timeoutMs
+  const clock = request.clock ?? systemClock
+  const deadline = clock.now() + request.timeoutMs
   const exportRef = await createOrReuseExport(client, request.planId)
   log(`Sentinel mocks: ${exportRef.created ? 'created' : 'reusing'} plan export ${exportRef.id}.`)
   try {
     await waitUntilFinished(client, exportRef.id, {
       deadline,
-      now,
-      sleep: request.sleep ?? (ms => delay(ms)),
+      clock,
       pollIntervalMs: request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       timeoutMs: request.timeoutMs
     })
@@ -123,8 +123,7 @@ async function waitUntilFinished(
   exportId: string,
   timing: {
     deadline: number
-    now: () => number
-    sleep: (ms: number) => Promise<void>
+    clock: Clock
     pollIntervalMs: number
     timeoutMs: number
   }
@@ -137,14 +136,14 @@ async function waitUntilFinished(
         `Sentinel mock export ${exportId} ${status}: ${FAILED_STATUSES[status]}.`
       )
     }
-    const remaining = timing.deadline - timing.now()
+    const remaining = timing.deadline - timing.clock.now()
     if (remaining <= 0) {
       throw new SentinelMocksError(
         `Sentinel mock export ${exportId} did not finish within ` +
           `${Math.round(timing.timeoutMs / 1000)} s (still ${status}).`
       )
     }
-    await timing.sleep(Math.min(timing.pollIntervalMs, remaining))
+    await timing.clock.sleep(Math.min(timing.pollIntervalMs, remaining))
   }
 }
 

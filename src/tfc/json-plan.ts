@@ -8,9 +8,10 @@ import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
 import type { Response } from 'node-fetch'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
@@ -22,8 +23,8 @@ export type JsonPlanDownload =
 export interface JsonPlanOptions {
   /** Folder for `<planId>.json` (or `<planId>-redacted.json`); created when missing. */
   destDir: string
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
+  /** Time for the pauses while the JSON is not ready (default: the system clock). */
+  clock?: Clock
   /** How long to keep asking while the API answers 204 (JSON not ready yet); default 30 s. */
   timeoutMs?: number
 }
@@ -108,12 +109,11 @@ async function fetchPlanJson(
   fileName: string,
   options: JsonPlanOptions
 ): Promise<EndpointOutcome> {
-  const sleep = options.sleep ?? ((ms: number) => delay(ms))
-  const now = options.now ?? Date.now
+  const clock = options.clock ?? systemClock
   const notReadyTimeoutMs = options.timeoutMs ?? DEFAULT_NOT_READY_TIMEOUT_MS
   const path = `/plans/${encodeURIComponent(planId)}/${endpoint}`
   const destination = join(options.destDir, fileName)
-  const started = now()
+  const started = clock.now()
   let attempts = 0
 
   for (;;) {
@@ -123,9 +123,9 @@ async function fetchPlanJson(
     })
     if (response.status === 204 || REFUSALS.includes(response.status)) discardBody(response)
     if (response.status === 204) {
-      const waitedMs = now() - started
+      const waitedMs = clock.now() - started
       if (waitedMs >= notReadyTimeoutMs) return { kind: 'not-ready', waitedMs }
-      await sleep(NOT_READY_RETRY_MS)
+      await clock.sleep(NOT_READY_RETRY_MS)
       continue
     }
     if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
