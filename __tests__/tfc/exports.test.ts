@@ -275,6 +275,28 @@ describe('exportSentinelMocks', () => {
     expect(await readdir(destRoot)).toEqual([])
   })
 
+  it('unpacks a bundle the download host sends gzip-encoded', async () => {
+    downloads.route('GET /archivist/:secret', (_request, _params, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar', 'Content-Encoding': 'gzip' })
+      response.end(bundle)
+    })
+    const mocks = await exportMocks()
+    expect(mocks.files).toEqual(BUNDLE_FILES)
+  })
+
+  it('fails clearly on a bundle that breaks off, and leaves nothing behind', async () => {
+    downloads.route('GET /archivist/:secret', (_request, _params, response) => {
+      response.writeHead(200, { 'Content-Length': String(bundle.length) })
+      response.write(bundle.subarray(0, bundle.length >> 1), () => response.destroy())
+    })
+    const error = await exportMocks().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SentinelMocksError)
+    expect((error as Error).message).toMatch(
+      /^Downloading Sentinel mock export \S+ failed: the download from \S+ (broke off|was cut short)/
+    )
+    expect(await readdir(destRoot)).toEqual([])
+  })
+
   it('explains a 404 on create: no permission to export, or an unknown plan', async () => {
     api.route(
       'POST /api/v2/plan-exports',
