@@ -10,12 +10,14 @@ import type { RouteServer } from '../helpers/route-server.js'
 import { startConnectProxy } from '../helpers/connect-proxy.js'
 import type { ConnectProxy } from '../helpers/connect-proxy.js'
 import { captureStdout } from '../helpers/capture-stdout.js'
+import { fakeClock } from '../helpers/fake-clock.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
 
 const TOKEN = 'tfc-test-token-abcdef'
 const RUN_PATH = '/api/v2/runs/run-AAAAAAAAAAAAAAAA'
 
 let servers: RouteServer[] = []
-let sleeps: number[] = []
+let clock: FakeClock
 
 async function server(routes: Parameters<typeof startRouteServer>[0] = {}, localhost = false) {
   const started = await startRouteServer(routes, localhost ? { hostname: 'localhost' } : {})
@@ -27,9 +29,7 @@ function client(origin: string, options: Partial<TfcClientOptions> = {}) {
   return createTfcClient({
     origin,
     token: TOKEN,
-    sleep: async ms => {
-      sleeps.push(ms)
-    },
+    clock,
     random: () => 0.5,
     ...options
   })
@@ -54,7 +54,8 @@ async function closedPort(): Promise<number> {
 }
 
 beforeEach(() => {
-  sleeps = []
+  // Starts at the real time: Retry-After may name a date.
+  clock = fakeClock(Date.now())
 })
 
 afterEach(async () => {
@@ -224,9 +225,9 @@ describe('retries', () => {
     const response = await client(api.origin).api('/ping')
     expect(response.body).toEqual({ ok: true })
     expect(api.requests).toHaveLength(2)
-    expect(sleeps).toHaveLength(1)
-    expect(sleeps[0]).toBeGreaterThanOrEqual(500)
-    expect(sleeps[0]).toBeLessThan(1000)
+    expect(clock.sleeps).toHaveLength(1)
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(500)
+    expect(clock.sleeps[0]).toBeLessThan(1000)
   })
 
   it('falls back to Retry-After when a 429 has no reset header', async () => {
@@ -234,7 +235,7 @@ describe('retries', () => {
       'GET /api/v2/ping': [reply.with(429, '', { 'Retry-After': '2' }), reply.with(200, {})]
     })
     await client(api.origin).api('/ping')
-    expect(sleeps[0]).toBeGreaterThanOrEqual(2000)
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(2000)
   })
 
   it('retries a POST after a 429: the server did not process it', async () => {
@@ -256,7 +257,7 @@ describe('retries', () => {
     const response = await client(api.origin).api('/ping')
     expect(response.status).toBe(200)
     expect(api.requests).toHaveLength(3)
-    expect(sleeps).toEqual([1000, 2000])
+    expect(clock.sleeps).toEqual([1000, 2000])
   })
 
   it('gives up on 5xx after a bounded number of retries with a clear error', async () => {
@@ -266,7 +267,7 @@ describe('retries', () => {
     expect((error as TfcApiError).status).toBe(503)
     expect(error.message).toMatch(/server error \(503\).*maintenance.*gave up after 5 attempts/)
     expect(api.requests).toHaveLength(5)
-    expect(sleeps).toEqual([1000, 2000, 4000, 8000])
+    expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000])
   })
 
   it('reads a GET again when a success answer is not JSON (a proxy page, a cut body)', async () => {
@@ -280,7 +281,7 @@ describe('retries', () => {
     const response = await client(api.origin).api<{ data: { id: string } }>('/ping')
     expect(response.body?.data.id).toBe('x')
     expect(api.requests).toHaveLength(3)
-    expect(sleeps).toEqual([1000, 2000])
+    expect(clock.sleeps).toEqual([1000, 2000])
   })
 
   it('gives up on success answers that are never JSON, and never resends a POST for one', async () => {
@@ -298,24 +299,15 @@ describe('retries', () => {
   it('caps the backoff at 10 s', async () => {
     const api = await server({ 'GET /api/v2/ping': reply.with(500, '') })
     await failure(client(api.origin, { maxRetries: 6, random: () => 1 }).api('/ping'))
-    expect(Math.max(...sleeps)).toBe(10_000)
-    expect(sleeps[0]).toBe(1250)
+    expect(Math.max(...clock.sleeps)).toBe(10_000)
+    expect(clock.sleeps[0]).toBe(1250)
   })
 
   it('stops retrying when the total time is used up', async () => {
-    let clock = 0
     const api = await server({ 'GET /api/v2/ping': reply.with(503, '') })
-    const bounded = client(api.origin, {
-      maxRetries: 100,
-      maxRetryElapsedMs: 5000,
-      now: () => clock,
-      sleep: async ms => {
-        sleeps.push(ms)
-        clock += ms
-      }
-    })
+    const bounded = client(api.origin, { maxRetries: 100, maxRetryElapsedMs: 5000 })
     await expect(bounded.api('/ping')).rejects.toThrow(/gave up after 3 attempts/)
-    expect(sleeps).toEqual([1000, 2000])
+    expect(clock.sleeps).toEqual([1000, 2000])
   })
 
   it('does not retry a POST on a 5xx: it may have been processed', async () => {
@@ -323,7 +315,7 @@ describe('retries', () => {
     const error = await failure(client(api.origin).api('/plan-exports', { method: 'POST' }))
     expect((error as TfcApiError).status).toBe(500)
     expect(api.requests).toHaveLength(1)
-    expect(sleeps).toEqual([])
+    expect(clock.sleeps).toEqual([])
   })
 
   it('retries a GET after the connection was reset', async () => {
@@ -350,7 +342,7 @@ describe('retries', () => {
     expect(error.message).toBe(
       `POST ${origin}/api/v2/plan-exports: connection failed (ECONNREFUSED) (gave up after 3 attempts)`
     )
-    expect(sleeps).toHaveLength(2)
+    expect(clock.sleeps).toHaveLength(2)
   })
 
   it('times out a request that gets no answer, and retries it', async () => {

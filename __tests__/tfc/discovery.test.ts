@@ -5,6 +5,7 @@ import type { TfcClient } from '../../src/tfc/client.js'
 import { discoverRuns, RunDiscoveryError } from '../../src/tfc/discovery.js'
 import type { DiscoveryRequest } from '../../src/tfc/discovery.js'
 import { WorkspaceResolutionError } from '../../src/tfc/workspaces.js'
+import { fakeClock } from '../helpers/fake-clock.js'
 import { startRouteServer } from '../helpers/route-server.js'
 import type { RecordedRequest, Reply, RouteServer } from '../helpers/route-server.js'
 
@@ -148,20 +149,6 @@ async function startSim(options: SimOptions) {
   }
 }
 
-/** A clock that only moves when the code under test sleeps, so polling costs no real time. */
-function virtualTime() {
-  let clock = 1_700_000_000_000
-  const sleeps: number[] = []
-  return {
-    now: () => clock,
-    sleep: async (ms: number) => {
-      sleeps.push(ms)
-      clock += ms
-    },
-    sleeps
-  }
-}
-
 function run(
   id: string,
   workspace: string,
@@ -188,7 +175,7 @@ describe('discoverRuns', () => {
     overrides: Partial<DiscoveryRequest> = {}
   ) {
     server = sim.server
-    const time = virtualTime()
+    const time = fakeClock(1_700_000_000_000)
     const lines: string[] = []
     const result = discoverRuns(createTfcClient({ origin: sim.server.origin, token: TOKEN }), {
       organization: ORG,
@@ -196,8 +183,7 @@ describe('discoverRuns', () => {
       commitSha: SHA,
       timeoutMs: 10 * 60_000,
       pollIntervalMs: 3000,
-      now: time.now,
-      sleep: time.sleep,
+      clock: time,
       log: line => lines.push(line),
       ...overrides
     })
@@ -398,7 +384,7 @@ describe('discoverRuns', () => {
     )
     const sim = await startSim({ workspaces: names, runs })
     server = sim.server
-    const time = virtualTime()
+    const time = fakeClock(1_700_000_000_000)
     // Stamp each run-list call with the injected clock at the moment it is made.
     const inner = createTfcClient({ origin: sim.server.origin, token: TOKEN })
     const stamps: number[] = []
@@ -417,8 +403,7 @@ describe('discoverRuns', () => {
       commitSha: SHA,
       timeoutMs: 30 * 60_000,
       pollIntervalMs: 1000,
-      now: time.now,
-      sleep: time.sleep,
+      clock: time,
       log: () => undefined
     })
     expect(found).toHaveLength(12)
@@ -441,13 +426,15 @@ describe('discoverRuns', () => {
   it('stops when the signal is aborted', async () => {
     const sim = await startSim({ workspaces: ['app'] })
     const controller = new AbortController()
-    const time = virtualTime()
+    const time = fakeClock(1_700_000_000_000)
     const { result } = await discover(sim, {
       signal: controller.signal,
-      now: time.now,
-      sleep: async ms => {
-        await time.sleep(ms)
-        if (time.sleeps.length === 2) controller.abort(new Error('Cancelled by SIGINT'))
+      clock: {
+        now: time.now,
+        sleep: async ms => {
+          await time.sleep(ms)
+          if (time.sleeps.length === 2) controller.abort(new Error('Cancelled by SIGINT'))
+        }
       }
     })
     await expect(result).rejects.toThrow('Cancelled by SIGINT')

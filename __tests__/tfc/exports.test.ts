@@ -6,6 +6,8 @@ import path from 'node:path'
 import { createTfcClient } from '../../src/tfc/client.js'
 import { exportSentinelMocks, SentinelMocksError } from '../../src/tfc/exports.js'
 import type { SentinelMocksRequest } from '../../src/tfc/exports.js'
+import { fakeClock } from '../helpers/fake-clock.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
 import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { Handler, RouteServer } from '../helpers/route-server.js'
 
@@ -63,8 +65,7 @@ describe('exportSentinelMocks', () => {
   let destRoot: string
   let lines: string[]
   let warnings: string[]
-  let sleeps: number[]
-  let clock: number
+  let clock: FakeClock
 
   beforeEach(async () => {
     downloads = await startRouteServer({
@@ -86,8 +87,7 @@ describe('exportSentinelMocks', () => {
     destRoot = await mkdtemp(path.join(scratch, 'runner-temp-'))
     lines = []
     warnings = []
-    sleeps = []
-    clock = 1_700_000_000_000
+    clock = fakeClock(1_700_000_000_000)
   })
 
   afterEach(async () => {
@@ -96,18 +96,14 @@ describe('exportSentinelMocks', () => {
   })
 
   function exportMocks(overrides: Partial<SentinelMocksRequest> = {}) {
-    const client = createTfcClient({ origin: api.origin, token: TOKEN, sleep: async () => {} })
+    const client = createTfcClient({ origin: api.origin, token: TOKEN, clock: fakeClock() })
     return exportSentinelMocks(client, {
       planId: PLAN,
       destRoot,
       keep: false,
       timeoutMs: 60_000,
       pollIntervalMs: 2000,
-      now: () => clock,
-      sleep: async ms => {
-        sleeps.push(ms)
-        clock += ms
-      },
+      clock,
       log: line => lines.push(line),
       warn: message => warnings.push(message),
       ...overrides
@@ -139,7 +135,7 @@ describe('exportSentinelMocks', () => {
     expect(
       api.requestsTo(`/api/v2/plan-exports/${NEW_EXPORT}`).filter(r => r.method === 'GET')
     ).toHaveLength(3)
-    expect(sleeps).toEqual([2000, 2000])
+    expect(clock.sleeps).toEqual([2000, 2000])
 
     expect(downloads.requests).toHaveLength(1)
     expect(downloads.requests[0].headers.authorization).toBeUndefined()
@@ -243,7 +239,7 @@ describe('exportSentinelMocks', () => {
     const error = await exportMocks({ timeoutMs: 9000 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(SentinelMocksError)
     expect((error as Error).message).toMatch(/did not finish within 9 s \(still queued\)/)
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(9000)
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(9000)
     expect(deletes()).toHaveLength(1)
   })
 
@@ -276,6 +272,28 @@ describe('exportSentinelMocks', () => {
     expect(error).toBeInstanceOf(SentinelMocksError)
     expect((error as Error).message).toContain('expired 3 times')
     expect(downloads.requests).toHaveLength(3)
+    expect(await readdir(destRoot)).toEqual([])
+  })
+
+  it('unpacks a bundle the download host sends gzip-encoded', async () => {
+    downloads.route('GET /archivist/:secret', (_request, _params, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar', 'Content-Encoding': 'gzip' })
+      response.end(bundle)
+    })
+    const mocks = await exportMocks()
+    expect(mocks.files).toEqual(BUNDLE_FILES)
+  })
+
+  it('fails clearly on a bundle that breaks off, and leaves nothing behind', async () => {
+    downloads.route('GET /archivist/:secret', (_request, _params, response) => {
+      response.writeHead(200, { 'Content-Length': String(bundle.length) })
+      response.write(bundle.subarray(0, bundle.length >> 1), () => response.destroy())
+    })
+    const error = await exportMocks().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SentinelMocksError)
+    expect((error as Error).message).toMatch(
+      /^Downloading Sentinel mock export \S+ failed: the download from \S+ (broke off|was cut short)/
+    )
     expect(await readdir(destRoot)).toEqual([])
   })
 

@@ -8,6 +8,8 @@ import type { JsonPlanOptions } from '../../src/tfc/json-plan.js'
 import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { Handler, Route, RouteServer } from '../helpers/route-server.js'
 import { captureStdout } from '../helpers/capture-stdout.js'
+import { fakeClock } from '../helpers/fake-clock.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
 
 const PLAN_ID = 'plan-Zr4mK2qWc8Tn5Hbx'
 const JSON_OUTPUT = `/api/v2/plans/${PLAN_ID}/json-output`
@@ -41,12 +43,12 @@ const REDACTED = {
 
 let servers: RouteServer[] = []
 let destDir: string
-let sleeps: number[]
+let clock: FakeClock
 let stdout: string[]
 
 beforeEach(async () => {
   destDir = await mkdtemp(join(tmpdir(), 'json-plan-test-'))
-  sleeps = []
+  clock = fakeClock()
   stdout = captureStdout()
 })
 
@@ -82,20 +84,15 @@ async function startApi(routes: Record<string, Route>) {
   const client = createTfcClient({
     origin: api.origin,
     token: 'json-plan-test-token',
-    sleep: async () => undefined
+    clock: fakeClock()
   })
   return { api, client }
 }
 
 function options(extra: Partial<JsonPlanOptions> = {}): JsonPlanOptions {
-  let clock = 0
   return {
     destDir,
-    now: () => clock,
-    sleep: async ms => {
-      sleeps.push(ms)
-      clock += ms
-    },
+    clock,
     ...extra
   }
 }
@@ -135,7 +132,7 @@ describe('downloadJsonPlan: full JSON', () => {
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(PLAN)
     expect(await savedFiles()).toEqual([`${PLAN_ID}.json`])
     expect(api.requestsTo(JSON_OUTPUT)).toHaveLength(3)
-    expect(sleeps).toEqual([1000, 1000])
+    expect(clock.sleeps).toEqual([1000, 1000])
     expect(archivist.requests).toHaveLength(1)
     expect(archivist.requests[0].headers.authorization).toBeUndefined()
     // The temporary URL is only ever named to be masked.

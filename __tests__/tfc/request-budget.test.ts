@@ -1,15 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRequestBudget } from '../../src/tfc/request-budget.js'
-
-function virtualClock() {
-  let time = 0
-  return { now: () => time, sleep: async (ms: number) => void (time += ms) }
-}
+import { fakeClock } from '../helpers/fake-clock.js'
 
 describe('createRequestBudget', () => {
   it('starts at most `limit` calls per window, in the order they were scheduled', async () => {
-    const clock = virtualClock()
-    const budget = createRequestBudget({ limit: 5, windowMs: 1000, ...clock })
+    const clock = fakeClock()
+    const budget = createRequestBudget({ limit: 5, windowMs: 1000, clock })
     const starts: [number, number][] = []
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
@@ -25,8 +21,8 @@ describe('createRequestBudget', () => {
   })
 
   it('frees a slot exactly one window after it was taken', async () => {
-    const clock = virtualClock()
-    const budget = createRequestBudget({ limit: 2, windowMs: 60_000, ...clock })
+    const clock = fakeClock()
+    const budget = createRequestBudget({ limit: 2, windowMs: 60_000, clock })
     await budget.schedule(async () => undefined)
     await clock.sleep(45_000)
     await budget.schedule(async () => undefined)
@@ -35,7 +31,7 @@ describe('createRequestBudget', () => {
   })
 
   it('passes results and failures through without blocking later calls', async () => {
-    const budget = createRequestBudget({ limit: 1, windowMs: 10, ...virtualClock() })
+    const budget = createRequestBudget({ limit: 1, windowMs: 10, clock: fakeClock() })
     const failing = budget.schedule(async () => {
       throw new Error('boom')
     })

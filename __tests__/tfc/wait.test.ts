@@ -7,26 +7,11 @@ import {
   waitForPlan
 } from '../../src/tfc/wait.js'
 import type { StatusSnapshot, WaitOptions } from '../../src/tfc/wait.js'
-
-/** A clock that moves only when the code sleeps or a poll takes time. */
-function virtualTime() {
-  let clock = 0
-  const pauses: number[] = []
-  return {
-    now: () => clock,
-    advance: (ms: number) => {
-      clock += ms
-    },
-    sleep: async (ms: number) => {
-      pauses.push(ms)
-      clock += ms
-    },
-    pauses
-  }
-}
+import { fakeClock } from '../helpers/fake-clock.js'
+import type { FakeClock } from '../helpers/fake-clock.js'
 
 /** Polls that return the given snapshots in turn (the last repeats), recording when they ran. */
-function scripted(time: ReturnType<typeof virtualTime>, snapshots: StatusSnapshot[]) {
+function scripted(time: FakeClock, snapshots: StatusSnapshot[]) {
   const times: number[] = []
   let index = 0
   const poll = async (): Promise<StatusSnapshot> => {
@@ -36,16 +21,11 @@ function scripted(time: ReturnType<typeof virtualTime>, snapshots: StatusSnapsho
   return { poll, times }
 }
 
-function options(
-  time: ReturnType<typeof virtualTime>,
-  lines: string[],
-  extra: Partial<WaitOptions> = {}
-) {
+function options(time: FakeClock, lines: string[], extra: Partial<WaitOptions> = {}) {
   return {
     timeoutMs: 30 * 60_000,
     maxIntervalMs: 3000,
-    now: time.now,
-    sleep: time.sleep,
+    clock: time,
     log: (line: string) => lines.push(line),
     ...extra
   }
@@ -65,7 +45,7 @@ describe('isFinalPlanStatus', () => {
 
 describe('waitForPlan', () => {
   it('follows the plan through its statuses, logging each change once', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const lines: string[] = []
     const { poll } = scripted(time, [
       { planStatus: 'pending', runStatus: 'pending' },
@@ -77,7 +57,7 @@ describe('waitForPlan', () => {
     ])
     const result = await waitForPlan(poll, options(time, lines, { label: 'run-1' }))
     expect(result).toEqual({ planStatus: 'finished', runStatus: 'planned' })
-    expect(time.pauses).toEqual([1000, 1500, 2250, 2250, 2250])
+    expect(time.sleeps).toEqual([1000, 1500, 2250, 2250, 2250])
     expect(lines).toEqual([
       'run-1: Waiting for the plan to start... (plan status: pending, run status: pending, 0m00s elapsed)',
       'run-1: Waiting for the plan to start... (plan status: queued, run status: plan_queued, 0m01s elapsed)',
@@ -87,7 +67,7 @@ describe('waitForPlan', () => {
   })
 
   it('stops when the plan is final although the run is still busy (post-plan stages)', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const { poll, times } = scripted(time, [
       { planStatus: 'running', runStatus: 'planning' },
       { planStatus: 'finished', runStatus: 'post_plan_running' },
@@ -99,16 +79,16 @@ describe('waitForPlan', () => {
   })
 
   it('returns at once when the first poll is already final', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const lines: string[] = []
     const { poll } = scripted(time, [{ planStatus: 'errored' }])
     await waitForPlan(poll, options(time, lines))
-    expect(time.pauses).toEqual([])
+    expect(time.sleeps).toEqual([])
     expect(lines).toEqual(['Plan errored (plan status: errored, 0m00s elapsed).'])
   })
 
   it('keeps waiting through an unknown status and mentions it once', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const lines: string[] = []
     const { poll } = scripted(time, [
       { planStatus: 'teleporting' },
@@ -122,7 +102,7 @@ describe('waitForPlan', () => {
   })
 
   it('logs a "still waiting" line about every 30 s, not on every poll', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const lines: string[] = []
     const running = Array.from({ length: 60 }, () => ({
       planStatus: 'running',
@@ -141,7 +121,7 @@ describe('waitForPlan', () => {
   })
 
   it('fails at the timeout with the last statuses, the elapsed time and what to change', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const { poll, times } = scripted(time, [{ planStatus: 'queued', runStatus: 'plan_queued' }])
     const waiting = waitForPlan(poll, options(time, [], { timeoutMs: 90_000, label: 'run-abc' }))
     await expect(waiting).rejects.toThrow(WaitTimeoutError)
@@ -154,7 +134,7 @@ describe('waitForPlan', () => {
   })
 
   it('propagates a failing poll', async () => {
-    const time = virtualTime()
+    const time = fakeClock()
     const poll = async (): Promise<StatusSnapshot> => {
       throw new Error('HTTP 404')
     }
@@ -213,7 +193,7 @@ describe('polling pace with the default 3 s maximum', () => {
 
   /** Runs one wait where the plan queues for `queuedMs`, then runs until `finishAt`. */
   async function simulate(finishAt: number, queuedMs = 4000) {
-    const time = virtualTime()
+    const time = fakeClock()
     const times: number[] = []
     const poll = async (): Promise<StatusSnapshot> => {
       time.advance(REQUEST_MS / 2)

@@ -1,8 +1,9 @@
 // The one HTTP client for HCP Terraform / TFE. The token goes to the API origin only.
-import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
 import type { Headers, Response } from 'node-fetch'
 import packageJson from '../../package.json' with { type: 'json' }
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import { TfcApiError, TfcConnectionError, apiErrorMessage } from './errors.js'
 import { discardBody, fetchStream, fetchText } from './http.js'
 
@@ -53,9 +54,9 @@ export interface TfcClientOptions {
   maxRetries?: number
   /** No retry is started once a request has taken this long in all (default 2 min). */
   maxRetryElapsedMs?: number
-  sleep?: (ms: number) => Promise<void>
+  /** Time for retry pauses and limits (default: the system clock). */
+  clock?: Clock
   random?: () => number
-  now?: () => number
 }
 
 const MEDIA_TYPE = 'application/vnd.api+json'
@@ -85,9 +86,8 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   const maxRetryElapsedMs = options.maxRetryElapsedMs ?? DEFAULT_MAX_RETRY_ELAPSED_MS
-  const sleep = options.sleep ?? ((ms: number) => delay(ms))
   const random = options.random ?? Math.random
-  const now = options.now ?? Date.now
+  const clock = options.clock ?? systemClock
 
   /** Messages are built from server text; make sure the token can never be echoed back. */
   const scrub = (message: string): string =>
@@ -102,7 +102,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
     describeFinal: (answer: T) => string,
     unreadable: (answer: T) => boolean = () => false
   ): Promise<T> {
-    const started = now()
+    const started = clock.now()
     for (let retry = 0; ; retry++) {
       let answer: T | undefined
       let failure: unknown
@@ -124,8 +124,9 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       }
 
       const waitMs =
-        (answer && serverRequestedDelayMs(answer.headers, now, random)) ?? backoffMs(retry, random)
-      if (retry >= maxRetries || now() - started + waitMs > maxRetryElapsedMs) {
+        (answer && serverRequestedDelayMs(answer.headers, clock, random)) ??
+        backoffMs(retry, random)
+      if (retry >= maxRetries || clock.now() - started + waitMs > maxRetryElapsedMs) {
         if (answer === undefined) throw connectionError(request, failure, retry + 1, timeoutMs)
         const message = `${describeFinal(answer)} (gave up after ${retry + 1} attempts)`
         dropAnswer(answer)
@@ -134,7 +135,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       if (answer !== undefined) dropAnswer(answer)
       const why = answer ? `HTTP ${answer.status}` : transportReason(failure, timeoutMs)
       core.debug(`${request}: ${why}; retry ${retry + 1} of ${maxRetries} in ${waitMs} ms`)
-      await sleep(waitMs)
+      await clock.sleep(waitMs)
     }
   }
 
@@ -292,7 +293,7 @@ function isRetryableStatus(status: number, idempotent: boolean): boolean {
 /** X-RateLimit-Reset (decimal seconds, HCP Terraform) or Retry-After (seconds or a date). */
 function serverRequestedDelayMs(
   headers: Headers,
-  now: () => number,
+  clock: Clock,
   random: () => number
 ): number | undefined {
   const jitter = (): number => Math.round(random() * RATE_LIMIT_JITTER_MS)
@@ -303,7 +304,7 @@ function serverRequestedDelayMs(
   const seconds = Number(retryAfter)
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000) + jitter()
   const date = Date.parse(retryAfter)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now()) + jitter()
+  return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now()) + jitter()
 }
 
 /** 1 s, 2 s, 4 s … at most 10 s, each ±25 % so that clients spread out. */

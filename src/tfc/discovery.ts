@@ -1,7 +1,8 @@
 // Finds the runs HCP Terraform starts by itself for a commit (VCS-driven workspaces), whose
 // IDs the workflow never learns: resolves the workspaces, then polls their run lists.
 import * as core from '@actions/core'
-import { setTimeout as delay } from 'node:timers/promises'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import { mapConcurrent } from '../concurrency.js'
 import type { TfcClient } from './client.js'
 import { createCommitRunFinder } from './commit-runs.js'
@@ -23,8 +24,8 @@ export interface DiscoveryRequest {
   timeoutMs: number
   /** Pause between two rounds of run-list look-ups. */
   pollIntervalMs?: number
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
+  /** Time for polling and the request budget (default: the system clock). */
+  clock?: Clock
   log?: (line: string) => void
   signal?: AbortSignal
 }
@@ -56,18 +57,17 @@ export async function discoverRuns(
   request: DiscoveryRequest
 ): Promise<DiscoveredRun[]> {
   const { signal, commitSha, timeoutMs } = request
-  const now = request.now ?? Date.now
-  const sleep = request.sleep ?? ((ms: number) => delay(ms, undefined, { signal }))
+  const clock = request.clock ?? systemClock
   const log = request.log ?? ((line: string) => core.info(line))
   const pollIntervalMs = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
 
   const workspaces = await resolveWorkspaces(client, request.organization, request.workspaces)
-  const budget = createRequestBudget({ ...RUN_LIST_BUDGET, now, sleep })
+  const budget = createRequestBudget({ ...RUN_LIST_BUDGET, clock, signal })
   const finder = createCommitRunFinder(client, budget, commitSha)
   const found = new Map<string, DiscoveredRun>()
   const pending = () => workspaces.filter(workspace => !found.has(workspace.id))
 
-  const started = now()
+  const started = clock.now()
   const deadline = started + timeoutMs
   let nextProgressLog = started + PROGRESS_LOG_INTERVAL_MS
   log(`Looking for the runs of commit ${commitSha} in ${names(workspaces)}.`)
@@ -89,7 +89,7 @@ export async function discoverRuns(
     if (missing.length === 0) {
       return workspaces.flatMap(workspace => found.get(workspace.id) ?? [])
     }
-    const time = now()
+    const time = clock.now()
     if (time >= deadline) throw notFoundError(request, missing)
     if (time >= nextProgressLog) {
       log(
@@ -97,7 +97,7 @@ export async function discoverRuns(
       )
       nextProgressLog = time + PROGRESS_LOG_INTERVAL_MS
     }
-    await sleep(Math.min(pollIntervalMs, deadline - time))
+    await clock.sleep(Math.min(pollIntervalMs, deadline - time), signal)
   }
 }
 

@@ -1,16 +1,18 @@
 // A plan's Sentinel mock bundle: exported by HCP Terraform, downloaded without the token and
 // unpacked for policy tests. The files can hold unredacted sensitive values: never print them.
 import * as core from '@actions/core'
-import { downloadTool, extractTar, HTTPError } from '@actions/tool-cache'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { extractTar } from '@actions/tool-cache'
+import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { SentinelMocks } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import { TfcApiError } from './errors.js'
 import { relatedIds } from './jsonapi.js'
 import { errorMessage } from '../error-message.js'
+import { MAX_TEMPORARY_URLS, saveTemporaryUrl } from './temporary-url.js'
 
 export interface SentinelMocksRequest {
   planId: string
@@ -21,8 +23,8 @@ export interface SentinelMocksRequest {
   /** For the export to finish and download. */
   timeoutMs: number
   pollIntervalMs?: number
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
+  /** Time for polling the export (default: the system clock). */
+  clock?: Clock
   log?: (line: string) => void
   /** For problems that do not stop the export (a failed clean-up). */
   warn?: (message: string) => void
@@ -39,9 +41,6 @@ const FAILED_STATUSES: Record<string, string> = {
   expired: 'the bundle is no longer downloadable (exports expire an hour after they finish)',
   canceled: 'the export was canceled'
 }
-/** The download host answers these once the temporary URL has expired. */
-const EXPIRED_URL_STATUSES = [403, 404, 410]
-const MAX_DOWNLOAD_URLS = 3
 const DEFAULT_POLL_INTERVAL_MS = 2000
 
 /** Exports, downloads and unpacks the plan's Sentinel mocks into a fresh folder under `destRoot`. */
@@ -51,15 +50,14 @@ export async function exportSentinelMocks(
 ): Promise<SentinelMocks> {
   const log = request.log ?? ((line: string) => core.info(line))
   const warn = request.warn ?? ((message: string) => core.warning(message))
-  const now = request.now ?? Date.now
-  const deadline = now() + request.timeoutMs
+  const clock = request.clock ?? systemClock
+  const deadline = clock.now() + request.timeoutMs
   const exportRef = await createOrReuseExport(client, request.planId)
   log(`Sentinel mocks: ${exportRef.created ? 'created' : 'reusing'} plan export ${exportRef.id}.`)
   try {
     await waitUntilFinished(client, exportRef.id, {
       deadline,
-      now,
-      sleep: request.sleep ?? (ms => delay(ms)),
+      clock,
       pollIntervalMs: request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       timeoutMs: request.timeoutMs
     })
@@ -125,8 +123,7 @@ async function waitUntilFinished(
   exportId: string,
   timing: {
     deadline: number
-    now: () => number
-    sleep: (ms: number) => Promise<void>
+    clock: Clock
     pollIntervalMs: number
     timeoutMs: number
   }
@@ -139,14 +136,14 @@ async function waitUntilFinished(
         `Sentinel mock export ${exportId} ${status}: ${FAILED_STATUSES[status]}.`
       )
     }
-    const remaining = timing.deadline - timing.now()
+    const remaining = timing.deadline - timing.clock.now()
     if (remaining <= 0) {
       throw new SentinelMocksError(
         `Sentinel mock export ${exportId} did not finish within ` +
           `${Math.round(timing.timeoutMs / 1000)} s (still ${status}).`
       )
     }
-    await timing.sleep(Math.min(timing.pollIntervalMs, remaining))
+    await timing.clock.sleep(Math.min(timing.pollIntervalMs, remaining))
   }
 }
 
@@ -168,7 +165,8 @@ async function downloadAndUnpack(
   const archive = `${folder}.tar.gz`
   try {
     await download(client, exportId, archive, log)
-    await extractTar(archive, folder)
+    // Download hosts may send the bundle gzip-encoded, which the fetch undoes.
+    await extractTar(archive, folder, (await isGzip(archive)) ? 'xz' : 'x')
     return { path: folder, files: await listFiles(folder) }
   } catch (error) {
     await rm(folder, { recursive: true, force: true })
@@ -185,32 +183,39 @@ async function download(
   archive: string,
   log: (line: string) => void
 ): Promise<void> {
-  for (let attempt = 1; attempt <= MAX_DOWNLOAD_URLS; attempt++) {
+  for (let attempt = 1; attempt <= MAX_TEMPORARY_URLS; attempt++) {
     const response = await client.api(`/plan-exports/${encodeURIComponent(exportId)}/download`, {
       accept: [302]
     })
     if (!response.location) {
       throw new SentinelMocksError(`HCP Terraform gave no download URL for export ${exportId}.`)
     }
-    // downloadTool prints the URL in debug logs; masking keeps its secret out of them.
-    core.setSecret(response.location)
-    try {
-      await downloadTool(response.location, archive)
-      return
-    } catch (error) {
-      const status = error instanceof HTTPError ? error.httpStatusCode : undefined
-      if (status === undefined || !EXPIRED_URL_STATUSES.includes(status)) {
-        throw new SentinelMocksError(
-          `Downloading Sentinel mock export ${exportId} failed: ${errorMessage(error)}`
-        )
-      }
-      log(`Sentinel mocks: the download URL expired (HTTP ${status}); asking for a new one.`)
+    const saved = await saveTemporaryUrl(client, response.location, archive)
+    if ('bytes' in saved) return
+    if (saved.expiredStatus === undefined) {
+      throw new SentinelMocksError(
+        `Downloading Sentinel mock export ${exportId} failed: ${saved.problem}`
+      )
     }
+    log(
+      `Sentinel mocks: the download URL expired (HTTP ${saved.expiredStatus}); asking for a new one.`
+    )
   }
   throw new SentinelMocksError(
     `Downloading Sentinel mock export ${exportId} failed: its download URL expired ` +
-      `${MAX_DOWNLOAD_URLS} times in a row.`
+      `${MAX_TEMPORARY_URLS} times in a row.`
   )
+}
+
+/** A gzip file starts with the bytes 1f 8b. */
+async function isGzip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r')
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0)
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b
+  } finally {
+    await handle.close()
+  }
 }
 
 /** Relative paths (with `/`) of every file under `folder`, sorted. */

@@ -2,19 +2,18 @@
 // redacted one, else says why there is none. Temporary URLs are used at once and never logged.
 // Beside a full plan, the redacted one is read for its provider schemas (downloadRedactedPlan), so
 // that a token that may read only the redacted plan gets the same diffs as an admin token.
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
-import type { Response } from 'node-fetch'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
-import { errorMessage } from '../error-message.js'
+import { MAX_TEMPORARY_URLS, saveBody, saveTemporaryUrl } from './temporary-url.js'
+import type { ContentCheck, SaveOutcome } from './temporary-url.js'
 
 export type JsonPlanDownload =
   | { kind: 'json' | 'redacted-json'; path: string; bytes: number }
@@ -23,8 +22,8 @@ export type JsonPlanDownload =
 export interface JsonPlanOptions {
   /** Folder for `<planId>.json` (or `<planId>-redacted.json`); created when missing. */
   destDir: string
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
+  /** Time for the pauses while the JSON is not ready (default: the system clock). */
+  clock?: Clock
   /** How long to keep asking while the API answers 204 (JSON not ready yet); default 30 s. */
   timeoutMs?: number
 }
@@ -32,13 +31,9 @@ export interface JsonPlanOptions {
 /** The API answers 204 until the JSON exists, which can lag the plan's status briefly. */
 const NOT_READY_RETRY_MS = 1000
 const DEFAULT_NOT_READY_TIMEOUT_MS = 30_000
-/** Each attempt asks the API for a fresh temporary URL (they expire after a minute). */
-const MAX_DOWNLOAD_ATTEMPTS = 3
 const REDIRECTS = [301, 302, 303, 307, 308]
 /** 403/404: the token may not read it; 422: Terraform too old for this JSON. */
 const REFUSALS = [403, 404, 422]
-/** What the archivist answers for an expired or unknown temporary URL. */
-const EXPIRED_URL_STATUSES = [403, 404, 410]
 
 const PERMISSION_ADVICE =
   'Use a user or team token with workspace admin access for full detail, or read-runs access ' +
@@ -109,12 +104,11 @@ async function fetchPlanJson(
   fileName: string,
   options: JsonPlanOptions
 ): Promise<EndpointOutcome> {
-  const sleep = options.sleep ?? ((ms: number) => delay(ms))
-  const now = options.now ?? Date.now
+  const clock = options.clock ?? systemClock
   const notReadyTimeoutMs = options.timeoutMs ?? DEFAULT_NOT_READY_TIMEOUT_MS
   const path = `/plans/${encodeURIComponent(planId)}/${endpoint}`
   const destination = join(options.destDir, fileName)
-  const started = now()
+  const started = clock.now()
   let attempts = 0
 
   for (;;) {
@@ -124,97 +118,49 @@ async function fetchPlanJson(
     })
     if (response.status === 204 || REFUSALS.includes(response.status)) discardBody(response)
     if (response.status === 204) {
-      const waitedMs = now() - started
+      const waitedMs = clock.now() - started
       if (waitedMs >= notReadyTimeoutMs) return { kind: 'not-ready', waitedMs }
-      await sleep(NOT_READY_RETRY_MS)
+      await clock.sleep(NOT_READY_RETRY_MS)
       continue
     }
     if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
 
     attempts++
-    let download: { bytes: number } | { problem: string }
+    // Each attempt asks the API for a fresh temporary URL.
+    let download: SaveOutcome
     if (REDIRECTS.includes(response.status)) {
       discardBody(response)
       const location = response.headers.get('location')
       download = location
-        ? await saveDownload(client, new URL(location, client.origin).href, destination)
+        ? await saveTemporaryUrl(
+            client,
+            new URL(location, client.origin).href,
+            destination,
+            new JsonDownloadCheck()
+          )
         : { problem: 'HCP Terraform redirected without a Location' }
     } else {
       // 200: the JSON came inline (json-output-redacted does this).
-      download = await saveBody(response, destination, hostOf(client.origin))
+      download = await saveBody(
+        response,
+        destination,
+        hostOf(client.origin),
+        new JsonDownloadCheck()
+      )
     }
     if ('bytes' in download) return { kind: 'saved', path: destination, bytes: download.bytes }
     core.debug(`${planId}: ${endpoint} download attempt ${attempts} failed: ${download.problem}`)
-    if (attempts >= MAX_DOWNLOAD_ATTEMPTS) {
+    if (attempts >= MAX_TEMPORARY_URLS) {
       return { kind: 'download-failed', problem: `${download.problem} (${attempts} attempts)` }
     }
   }
 }
 
-/** Streams a temporary URL to `destination` (via a `.part` file) and checks it is complete. */
-async function saveDownload(
-  client: TfcClient,
-  url: string,
-  destination: string
-): Promise<{ bytes: number } | { problem: string }> {
-  core.setSecret(url)
-  const host = hostOf(url)
-  let response
-  try {
-    response = await client.fetchExternal(url, { accept: EXPIRED_URL_STATUSES })
-  } catch (error) {
-    return { problem: errorMessage(error) }
-  }
-  if (EXPIRED_URL_STATUSES.includes(response.status)) {
-    discardBody(response)
-    return {
-      problem: `${host} refused the temporary URL (HTTP ${response.status}); it may have expired`
-    }
-  }
-
-  return saveBody(response, destination, host)
-}
-
-/** Streams an answer's body to `destination` (via a `.part` file) and checks it is complete. */
-async function saveBody(
-  response: Response,
-  destination: string,
-  host: string
-): Promise<{ bytes: number } | { problem: string }> {
-  const partial = `${destination}.part`
-  const check = new JsonDownloadCheck()
-  try {
-    if (response.body === null) throw new Error('the answer has no body')
-    await pipeline(response.body, check, createWriteStream(partial))
-  } catch (error) {
-    await rm(partial, { force: true })
-    return { problem: `the download from ${host} broke off (${errorMessage(error)})` }
-  }
-
-  // Compressed answers are checked by the decompressor; their Content-Length is not ours.
-  const declared = response.headers.get('content-encoding')
-    ? undefined
-    : response.headers.get('content-length')
-  const problem =
-    declared != null && Number(declared) !== check.bytes
-      ? `the download from ${host} was cut short (${check.bytes} of ${declared} bytes)`
-      : !check.looksComplete()
-        ? `the download from ${host} is not a complete JSON document`
-        : undefined
-  if (problem !== undefined) {
-    await rm(partial, { force: true })
-    return { problem }
-  }
-  await rename(partial, destination)
-  return { bytes: check.bytes }
-}
-
 /**
- * Counts bytes and follows the nesting of brackets outside strings: a whole plan is one object
- * whose closing brace is the last thing in the file. A cut anywhere leaves it open.
+ * Follows the nesting of brackets outside strings: a whole plan is one object whose closing brace
+ * is the last thing in the file. A cut anywhere leaves it open.
  */
-class JsonDownloadCheck extends Transform {
-  bytes = 0
+class JsonDownloadCheck extends Transform implements ContentCheck {
   private depth = 0
   private inString = false
   private escaped = false
@@ -223,7 +169,6 @@ class JsonDownloadCheck extends Transform {
   private trailingData = false
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length
     // An indexed loop over locals: plans can be hundreds of megabytes.
     let { depth, inString, escaped, startsWithBrace, objectClosed, trailingData } = this
     for (let i = 0; i < chunk.length; i++) {
@@ -256,8 +201,9 @@ class JsonDownloadCheck extends Transform {
     done(null, chunk)
   }
 
-  looksComplete(): boolean {
-    return this.startsWithBrace === true && this.objectClosed && !this.trailingData
+  problem(host: string): string | undefined {
+    const complete = this.startsWithBrace === true && this.objectClosed && !this.trailingData
+    return complete ? undefined : `the download from ${host} is not a complete JSON document`
   }
 }
 

@@ -1,10 +1,10 @@
 // The plan's log: errors and warnings from HCP Terraform's structured log (JSON lines), or from
 // Terraform's human output when the log is plain text, plus the last lines for context.
 import { stripVTControlCharacters } from 'node:util'
-import * as core from '@actions/core'
 import type { Diagnostic, DiagnosticSnippet } from '../result.js'
 import { isRecord } from '../is-record.js'
 import type { TfcClient } from './client.js'
+import { openTemporaryUrl } from './temporary-url.js'
 
 export interface PlanLog {
   diagnostics: Diagnostic[]
@@ -29,8 +29,7 @@ export async function readPlanDiagnostics(
   logReadUrl: string,
   options: ReadPlanLogOptions = {}
 ): Promise<PlanLog> {
-  core.setSecret(logReadUrl)
-  const response = await client.fetchExternal(logReadUrl)
+  const response = await openTemporaryUrl(client, logReadUrl)
   const text = await readEnd(response.body, options.maxBytes ?? DEFAULT_MAX_LOG_BYTES)
   return parsePlanLog(text)
 }

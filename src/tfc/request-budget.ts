@@ -1,11 +1,13 @@
 // A sliding-window request budget shared by every caller, for endpoints limited per minute.
+import type { Clock } from '../clock.js'
 
 export interface RequestBudgetOptions {
   /** Most calls that may start within any `windowMs`. */
   limit: number
   windowMs: number
-  now: () => number
-  sleep: (ms: number) => Promise<void>
+  clock: Clock
+  /** Aborts a wait for room. */
+  signal?: AbortSignal
 }
 
 export interface RequestBudget {
@@ -16,8 +18,8 @@ export interface RequestBudget {
 export function createRequestBudget({
   limit,
   windowMs,
-  now,
-  sleep
+  clock,
+  signal
 }: RequestBudgetOptions): RequestBudget {
   const starts: number[] = []
   // Admissions are serialized so that concurrent callers cannot both take the last slot.
@@ -25,13 +27,13 @@ export function createRequestBudget({
 
   const waitForRoom = async (): Promise<void> => {
     for (;;) {
-      const time = now()
+      const time = clock.now()
       while (starts.length > 0 && starts[0] <= time - windowMs) starts.shift()
       if (starts.length < limit) {
         starts.push(time)
         return
       }
-      await sleep(starts[0] + windowMs - time)
+      await clock.sleep(starts[0] + windowMs - time, signal)
     }
   }
 

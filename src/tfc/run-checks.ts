@@ -24,6 +24,7 @@ import type {
 } from '../run/checks.js'
 import { parseSentinelOutput } from '../run/sentinel-output.js'
 import { isDecimal } from '../run/decimal.js'
+import { openTemporaryUrl } from './temporary-url.js'
 
 /** Answers that mean "not here": the feature is off, the server older, or the token lacks a permission. */
 const NOT_OFFERED = [400, 403, 404]
@@ -287,7 +288,7 @@ async function readPolicyCheckOutput(
 ): Promise<string | undefined> {
   const answer = await client.api<string>(path, { text: true, accept: [...NOT_OFFERED, 302, 307] })
   if (answer.location !== undefined && (answer.status === 302 || answer.status === 307)) {
-    return (await client.fetchExternal(answer.location)).text()
+    return (await openTemporaryUrl(client, answer.location)).text()
   }
   if (NOT_OFFERED.includes(answer.status)) {
     notes.push(

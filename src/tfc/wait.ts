@@ -1,6 +1,7 @@
 // Polls until the plan has a final status, or the run's post-plan work is over (`isOver`), logging like the Terraform CLI does.
-import { setTimeout as delay } from 'node:timers/promises'
 import * as core from '@actions/core'
+import { systemClock } from '../clock.js'
+import type { Clock } from '../clock.js'
 
 /** What waiting needs from a poll: the plan's status, and the run's when there is a run. */
 export interface StatusSnapshot {
@@ -16,8 +17,8 @@ export interface WaitOptions<S extends StatusSnapshot = StatusSnapshot> {
   isKnownRunStatus?: (status: string) => boolean
   /** Longest pause between two polls (the `poll-interval` input). */
   maxIntervalMs: number
-  now?: () => number
-  sleep?: (ms: number) => Promise<void>
+  /** Time for the pauses and the limit (default: the system clock). */
+  clock?: Clock
   log?: (line: string) => void
   signal?: AbortSignal
   /** Names the plan in log lines and errors, e.g. the run ID or workspace. */
@@ -79,19 +80,18 @@ export async function waitForPlan<S extends StatusSnapshot>(
 ): Promise<S> {
   const isOver = options.isOver ?? ((s: S) => isFinalPlanStatus(s.planStatus))
   const { timeoutMs, maxIntervalMs, signal } = options
-  const now = options.now ?? Date.now
-  const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }))
+  const clock = options.clock ?? systemClock
   const log = options.log ?? ((line: string) => core.info(line))
   const prefix = options.label ? `${options.label}: ` : ''
-  const started = now()
-  const elapsed = (): string => formatElapsed(now() - started)
+  const started = clock.now()
+  const elapsed = (): string => formatElapsed(clock.now() - started)
 
   let previous: StatusSnapshot | undefined
   let lastLogAt = started
   const unknownSeen = new Set<string>()
   const say = (line: string): void => {
     log(`${prefix}${line}`)
-    lastLogAt = now()
+    lastLogAt = clock.now()
   }
 
   for (let pollIndex = 0; ; pollIndex++) {
@@ -121,12 +121,12 @@ export async function waitForPlan<S extends StatusSnapshot>(
     const changed = planStatus !== previous?.planStatus || runStatus !== previous?.runStatus
     if (changed) {
       say(`${waitingPhrase(planStatus)} (${statuses}, ${elapsed()} elapsed)`)
-    } else if (now() - lastLogAt >= PROGRESS_LOG_INTERVAL_MS) {
+    } else if (clock.now() - lastLogAt >= PROGRESS_LOG_INTERVAL_MS) {
       say(`Still ${waitingPhrase(planStatus).toLowerCase()} (${statuses}, ${elapsed()} elapsed)`)
     }
     previous = snapshot
 
-    const remainingMs = started + timeoutMs - now()
+    const remainingMs = started + timeoutMs - clock.now()
     if (remainingMs <= 0) {
       throw new WaitTimeoutError(
         `Timed out after ${elapsed()} waiting for ${options.label ?? 'the plan'} to finish: ` +
@@ -135,11 +135,11 @@ export async function waitForPlan<S extends StatusSnapshot>(
           '. Raise the `wait-timeout` input if plans take longer.',
         planStatus,
         runStatus,
-        now() - started
+        clock.now() - started
       )
     }
     const pauseMs = Math.min(pauseAfterPoll(pollIndex, planStatus, maxIntervalMs), remainingMs)
-    await unlessAborted(() => sleep(pauseMs), signal, options.label)
+    await unlessAborted(() => clock.sleep(pauseMs, signal), signal, options.label)
   }
 }
 
