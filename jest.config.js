@@ -13,6 +13,6 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/corpus/', '\\.slow\\.test\\.ts$'],
   testTimeout: 30000,
   // The end-to-end suites mostly wait on loopback servers and child processes, so on a 2-core
-  // machine three workers overlap that waiting instead of running every suite in turn.
-  maxWorkers: 3
+  // machine four workers overlap that waiting instead of running every suite in turn.
+  maxWorkers: 4
 }
