@@ -6,7 +6,7 @@ import type { TfcClient } from './tfc/client.js'
 import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
 import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
-import { PlanParseError, SCHEMA_KEYS, readJsonPlanFile } from './plan/parse.js'
+import { PlanParseError, readJsonPlanFile, readProviderSchemas } from './plan/parse.js'
 import type { ProviderSchemas } from './plan/schema.js'
 import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
@@ -203,7 +203,7 @@ async function redactedPlanSchemas(
     const redacted = await downloadRedactedPlan(client, { planId }, { destDir: settings.tempDir })
     if (redacted === undefined) return undefined
     try {
-      return (await readJsonPlanFile(redacted, SCHEMA_KEYS)).provider_schemas
+      return await readProviderSchemas(redacted)
     } finally {
       await rm(redacted, { force: true })
     }

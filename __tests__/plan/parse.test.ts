@@ -4,7 +4,12 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { parseJsonPlan, PlanParseError, readJsonPlanFile } from '../../src/plan/parse.js'
+import {
+  parseJsonPlan,
+  PlanParseError,
+  readJsonPlanFile,
+  readProviderSchemas
+} from '../../src/plan/parse.js'
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/plans')
 const fixtureNames = fs.readdirSync(FIXTURES).filter(name => name.endsWith('.json'))
@@ -306,3 +311,86 @@ function catchError(run: () => unknown): PlanParseError {
   }
   throw new Error('expected a PlanParseError')
 }
+
+describe('readProviderSchemas', () => {
+  const SCHEMAS = {
+    'registry.terraform.io/hashicorp/null': {
+      resource_schemas: { null_resource: { block: { attributes: { id: { type: 'string' } } } } }
+    }
+  }
+  /** A redacted plan as Terraform writes it, schemas last, with `changes` before them. */
+  const redacted = (changes: unknown[], extra: Record<string, unknown> = {}): string =>
+    JSON.stringify({
+      plan_format_version: '1.2',
+      resource_changes: changes,
+      ...extra,
+      provider_format_version: '1.0',
+      provider_schemas: SCHEMAS
+    })
+  const change = (value: unknown) => ({
+    address: 'null_resource.a',
+    mode: 'managed',
+    type: 'null_resource',
+    name: 'a',
+    change: { actions: ['create'], before: null, after: value }
+  })
+
+  it('reads the schemas that Terraform writes last, as a whole read does', async () => {
+    const file = writeTemp(redacted([change({ id: 'x' })]))
+    expect(await readProviderSchemas(file)).toEqual(SCHEMAS)
+    expect(await readProviderSchemas(file)).toEqual((await readJsonPlanFile(file)).provider_schemas)
+  })
+
+  it('finds them when the key straddles a chunk boundary, a megabyte from the end', async () => {
+    const withDescription = (length: number): string =>
+      redacted([change({ id: 'x' })]).replace(
+        '"block":{',
+        `"block":{"description":"${'d'.repeat(length)}",`
+      )
+    const tail = (text: string): number => text.length - text.lastIndexOf('"provider_schemas"')
+    // The reader's first chunk is the last 1 MiB: a tail 9 bytes longer cuts the key in two.
+    const text = withDescription(CHUNK + 9 - tail(withDescription(0)))
+    expect(tail(text)).toBe(CHUNK + 9)
+    const schemas = (await readJsonPlanFile(writeTemp(text))).provider_schemas
+    expect(schemas).toBeDefined()
+    expect(await readProviderSchemas(writeTemp(text))).toEqual(schemas)
+  })
+
+  it('falls back to reading the whole file when the schemas are not the last member', async () => {
+    const file = writeTemp(
+      JSON.stringify({
+        plan_format_version: '1.2',
+        provider_schemas: SCHEMAS,
+        resource_changes: []
+      })
+    )
+    expect(await readProviderSchemas(file)).toEqual(SCHEMAS)
+  })
+
+  it('does not take a nested key of that name, nor one inside a string, for the schemas', async () => {
+    const nested = writeTemp(
+      JSON.stringify({
+        plan_format_version: '1.2',
+        resource_changes: [change({ tags: { provider_schemas: { fake: true } } })]
+      })
+    )
+    expect(await readProviderSchemas(nested)).toBeUndefined()
+    const inString = writeTemp(
+      JSON.stringify({
+        plan_format_version: '1.2',
+        resource_changes: [change({ text: '{"provider_schemas": {"fake": true}}' })]
+      })
+    )
+    expect(await readProviderSchemas(inString)).toBeUndefined()
+  })
+
+  it('has none for a plan without schemas, or with schemas that are not an object', async () => {
+    expect(
+      await readProviderSchemas(writeTemp(redacted([]).replace(/,"provider_schemas".*}$/, '}')))
+    ).toBeUndefined()
+    const notObject = writeTemp(
+      JSON.stringify({ plan_format_version: '1.2', provider_schemas: [1] })
+    )
+    expect(await readProviderSchemas(notObject)).toBeUndefined()
+  })
+})
