@@ -239,18 +239,29 @@ function renderMap(
       render(entry, indent + 1, entryOptions),
       entry.kind === 'object' ? ',' : ''
     )
-    lines.push(
-      ...warnings(entry, indent + 1),
-      {
-        symbol: SYMBOLS[entry.action],
-        indent: indent + 1,
-        text: `${keys[i].padEnd(width)} = ${rendered.head}`
-      },
-      ...rendered.lines
-    )
+    lines.push(...memberLines(entry, keys[i].padEnd(width), indent + 1, rendered))
   })
+  return closeMembers(diff, lines, { unchanged, noun: 'element', indent, ending })
+}
+
+/** One `name = value` member of a map or object, after the warnings about it. */
+function memberLines(member: ValueDiff, name: string, indent: number, rendered: Rendered): Line[] {
+  return [
+    ...warnings(member, indent),
+    { symbol: SYMBOLS[member.action], indent, text: `${name} = ${rendered.head}` },
+    ...rendered.lines
+  ]
+}
+
+/** The end of a map or object: how many unchanged members are hidden, and the closing brace. */
+function closeMembers(
+  diff: ValueDiff,
+  lines: Line[],
+  end: { unchanged: number; noun: 'element' | 'attribute'; indent: number; ending: string }
+): Rendered {
+  const { unchanged, noun, indent, ending } = end
   if (unchanged > 0)
-    lines.push({ symbol: '', indent: indent + 1, text: hiddenNote('element', unchanged) })
+    lines.push({ symbol: '', indent: indent + 1, text: hiddenNote(noun, unchanged) })
   lines.push({ symbol: '', indent, text: `}${ending}` })
   return { head: `{${forcesReplacement(diff)}`, lines }
 }
@@ -511,20 +522,9 @@ function renderObject(
       indent + 1,
       identifying ? { ...childOptions, showUnchanged: true } : childOptions
     )
-    lines.push(
-      ...warnings(attribute, indent + 1),
-      {
-        symbol: SYMBOLS[attribute.action],
-        indent: indent + 1,
-        text: `${names[i].padEnd(width)} = ${rendered.head}`
-      },
-      ...rendered.lines
-    )
+    lines.push(...memberLines(attribute, names[i].padEnd(width), indent + 1, rendered))
   })
-  if (unchanged > 0)
-    lines.push({ symbol: '', indent: indent + 1, text: hiddenNote('attribute', unchanged) })
-  lines.push({ symbol: '', indent, text: `}${ending}` })
-  return { head: `{${forcesReplacement(diff)}`, lines }
+  return closeMembers(diff, lines, { unchanged, noun: 'attribute', indent, ending })
 }
 
 /** Lists of values show the unchanged element just before and after each change, as context. */
