@@ -152,25 +152,32 @@ async function readPlanDetails(
   snapshot: RunSnapshot | PlanSnapshot,
   settings: Settings
 ): Promise<Pick<WorkspaceResult, 'model' | 'jsonPath' | 'detailsNote'>> {
+  // Only the redacted plan carries the provider schemas the diffs are read by: when diffs are
+  // shown and the full plan is to be had, it is downloaded beside the full one.
+  let redactedSchemas: Promise<ProviderSchemas | undefined> | undefined
   const download = await downloadJsonPlan(
     client,
     { planId: snapshot.planId },
-    { destDir: settings.tempDir }
+    {
+      destDir: settings.tempDir,
+      onFullPlanFound: () => {
+        if (settings.details)
+          redactedSchemas = redactedPlanSchemas(client, snapshot.planId, settings)
+      }
+    }
+  )
+  // Settled in every case, so no download outlives the step; used beside a full plan only.
+  const schemasBeside = redactedSchemas?.then(schemas =>
+    download.kind === 'json' ? schemas : undefined
   )
   if (download.kind === 'unavailable') {
+    await schemasBeside
     core.warning(`Showing counts only: ${download.reason}`)
     return { model: countsOnlyModel(snapshot.plan), detailsNote: download.reason }
   }
   let model: PlanModel
   try {
-    // Only the redacted plan carries the provider schemas the diffs are read by: beside a full
-    // plan it is fetched while the full one is read, and only when diffs are shown.
-    const [plan, schemas] = await Promise.all([
-      readJsonPlanFile(download.path),
-      download.kind === 'json' && settings.details
-        ? redactedPlanSchemas(client, snapshot.planId, settings)
-        : undefined
-    ])
+    const [plan, schemas] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
     model = buildPlanModel(
       {
         // The redacted plan does not name its Terraform version; the run does.
@@ -183,6 +190,7 @@ async function readPlanDetails(
       download.kind
     )
   } catch (error) {
+    await schemasBeside
     // An errored cloud plan can leave `{}` behind: the API's counts are still right.
     if (!(error instanceof PlanParseError)) throw error
     const reason = `The JSON plan could not be read (${error.message}); showing the counts from the API.`

@@ -26,6 +26,11 @@ export interface JsonPlanOptions {
   clock?: Clock
   /** How long to keep asking while the API answers 204 (JSON not ready yet); default 30 s. */
   timeoutMs?: number
+  /**
+   * Called once when the API answers with the full plan's location, before it is downloaded: the
+   * moment to start what is needed beside it (the redacted plan's schemas).
+   */
+  onFullPlanFound?: () => void
 }
 
 /** The API answers 204 until the JSON exists, which can lag the plan's status briefly. */
@@ -85,7 +90,8 @@ export async function downloadRedactedPlan(
 ): Promise<string | undefined> {
   await mkdir(options.destDir, { recursive: true })
   const { planId } = plan
-  const file = `${planId}-redacted.json`
+  // Not `-redacted.json`: that is where the plan itself goes when the full one cannot be read.
+  const file = `${planId}-schemas.json`
   // Only its last member is read (readProviderSchemas), which checks itself: the byte-by-byte
   // check of the whole document would cost as much as reading it.
   const outcome = await fetchPlanJson(client, planId, 'json-output-redacted', file, options, {
@@ -132,6 +138,7 @@ async function fetchPlanJson(
     }
     if (REFUSALS.includes(response.status)) return { kind: 'refused', status: response.status }
 
+    if (endpoint === 'json-output' && attempts === 0) options.onFullPlanFound?.()
     attempts++
     // Each attempt asks the API for a fresh temporary URL.
     let download: SaveOutcome
