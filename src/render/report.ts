@@ -17,16 +17,9 @@ import {
 } from './markdown.js'
 import { NOTE_SLOT, fitChunks, utf16Length, utf8Length } from './budget.js'
 import type { Chunk, Measure } from './budget.js'
-import {
-  block,
-  clip,
-  plural,
-  statusIcon,
-  statusText,
-  workspaceSection,
-  workspaceTitle
-} from './workspace.js'
-import type { Detail } from './workspace.js'
+import { plural, statusIcon, statusText, workspaceSection, workspaceTitle } from './workspace.js'
+import { block, clip } from './layout.js'
+import type { Detail } from './layout.js'
 
 export { commentMarker } from './markdown.js'
 

@@ -29,9 +29,8 @@ import {
   table
 } from './markdown.js'
 import type { Chunk } from './budget.js'
-// Functions only, used at render time: the import cycle with workspace.ts is harmless.
-import { block, clip } from './workspace.js'
-import type { Detail } from './workspace.js'
+import { block, clip } from './layout.js'
+import type { Detail } from './layout.js'
 
 /** Failed policies shown with their output, and task rows, before "and N more". */
 const LISTED: Readonly<Record<Detail, number>> = { full: 1000, compact: 5 }

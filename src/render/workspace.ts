@@ -33,10 +33,10 @@ import { memoizeByObject } from './memo.js'
 import { runChecksSections, runStatusBlock } from './run-checks.js'
 import { runFailure } from '../run/checks.js'
 import { errorMessage } from '../error-message.js'
+import { block, clip } from './layout.js'
+import type { Detail } from './layout.js'
 
 /** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
-export type Detail = 'full' | 'compact'
-
 export interface SectionOptions {
   /** Attribute diffs under each resource (the `details` input). */
   diffs: boolean
@@ -52,8 +52,6 @@ export interface SectionOptions {
   commit?: { sha: string; url: string }
 }
 
-/** Longest address or name shown; longer ones are cut in the middle so lists stay bounded. */
-const MAX_INLINE = 300
 /** Addresses listed under a warning or gate before "and N more". */
 const LISTED_ADDRESSES: Readonly<Record<Detail, number>> = { full: 25, compact: 5 }
 const LISTED_DIAGNOSTICS: Readonly<Record<Detail, number>> = { full: 50, compact: 3 }
@@ -79,11 +77,6 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
     ...driftSection(result.model.drift, options, sub),
     ...deferredSection(result, options, sub)
   ]
-}
-
-/** A block of Markdown, with the blank line that ends it. */
-export function block(markdown: string): string {
-  return `${markdown}\n\n`
 }
 
 function isErrored(result: WorkspaceResult): boolean {
@@ -532,11 +525,4 @@ function deferredSection(result: WorkspaceResult, options: SectionOptions, level
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
-}
-
-/** Cuts overlong inline text in the middle, where it hurts least. */
-export function clip(text: string, max = MAX_INLINE): string {
-  if (text.length <= max) return text
-  const half = Math.floor((max - 1) / 2)
-  return `${text.slice(0, half)}…${text.slice(text.length - half)}`
 }
