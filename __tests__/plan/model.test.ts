@@ -277,3 +277,22 @@ describe('formatSummaryLine and sumCounts', () => {
     )
   })
 })
+
+describe('buildPlanModel with provider schemas', () => {
+  // Found by the corpus fuzzer: a provider_name turned into a property key overflowed the stack.
+  it('ignores a provider name or type that is not a string, however deeply nested', () => {
+    let deep: unknown = 'registry.terraform.io/hashicorp/null'
+    for (let i = 0; i < 5000; i++) deep = [deep]
+    const odd = resourceChange('null_resource.a', ['create'], {
+      provider_name: deep as string,
+      type: deep as string
+    })
+    const built = buildPlanModel(
+      plan([odd], {
+        provider_schemas: { 'registry.terraform.io/hashicorp/null': { resource_schemas: {} } }
+      }),
+      'json'
+    )
+    expect(built.counts.add).toBe(1)
+  })
+})

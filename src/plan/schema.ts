@@ -45,7 +45,11 @@ export function resourceSchema(
   mode: 'managed' | 'data',
   type: string
 ): BlockSchema | undefined {
-  if (schemas === undefined || providerName === undefined) return undefined
+  // The plan's provider_name and type are not checked by the reader: anything but a string (a
+  // nested array, say) would be turned into a property key, and deep nesting overflows the stack.
+  if (schemas === undefined || typeof providerName !== 'string' || typeof type !== 'string') {
+    return undefined
+  }
   const provider = Object.hasOwn(schemas, providerName) ? schemas[providerName] : undefined
   if (!isRecord(provider)) return undefined
   const byType = (provider as ProviderSchema)[
