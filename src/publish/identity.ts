@@ -9,11 +9,25 @@ import { isRateLimit, statusOf } from './github-errors.js'
 
 const WORKFLOW_BOT = 'github-actions[bot]'
 
+/** One answer per client: a step with several workspaces' comments asks once. */
+const logins = new WeakMap<GitHub, Promise<string | undefined>>()
+
 /**
  * The token's login, or undefined when GitHub would not tell (then the action only learns it
  * from the author of a comment it creates).
  */
-export async function tokenLogin(github: GitHub): Promise<string | undefined> {
+export function tokenLogin(github: GitHub): Promise<string | undefined> {
+  let login = logins.get(github)
+  if (login === undefined) {
+    login = askLogin(github)
+    // A failure is not remembered: the next comment asks again.
+    login.catch(() => logins.delete(github))
+    logins.set(github, login)
+  }
+  return login
+}
+
+async function askLogin(github: GitHub): Promise<string | undefined> {
   try {
     const { viewer } = await github.graphql<{ viewer: { login: string } }>(
       'query { viewer { login } }'

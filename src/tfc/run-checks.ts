@@ -99,30 +99,32 @@ async function readTaskStage(
   const stageName = asString(stage.attributes?.stage) ?? 'unknown'
   const taskResults = await Promise.all(
     relatedIds(stage, 'task-results').map(async id => {
-      const resource =
-        findIncluded(body, 'task-results', id) ??
-        (await getResource(
-          client,
-          `/task-results/${encodeURIComponent(id)}`,
-          notes,
-          `Task result ${id}`
-        ))
+      const resource = await includedOrRead(client, body, 'task-results', id, notes)
       return resource && toTaskResult(resource, stageName)
     })
   )
   const policySets: PolicySet[] = []
   for (const id of relatedIds(stage, 'policy-evaluations')) {
-    const evaluation =
-      findIncluded(body, 'policy-evaluations', id) ??
-      (await getResource(
-        client,
-        `/policy-evaluations/${encodeURIComponent(id)}`,
-        notes,
-        `Policy evaluation ${id}`
-      ))
+    const evaluation = await includedOrRead(client, body, 'policy-evaluations', id, notes)
     if (evaluation) policySets.push(...(await readPolicySetOutcomes(client, evaluation, notes)))
   }
   return { taskResults: taskResults.filter(task => task !== undefined), policySets }
+}
+
+const DESCRIBED = { 'task-results': 'Task result', 'policy-evaluations': 'Policy evaluation' }
+
+/** A related resource from the stage's `included`, else read on its own (when it was left out). */
+async function includedOrRead(
+  client: TfcClient,
+  body: JsonApiDocument,
+  type: keyof typeof DESCRIBED,
+  id: string,
+  notes: string[]
+): Promise<JsonApiResource | undefined> {
+  return (
+    findIncluded(body, type, id) ??
+    getResource(client, `/${type}/${encodeURIComponent(id)}`, notes, `${DESCRIBED[type]} ${id}`)
+  )
 }
 
 async function getResource(
