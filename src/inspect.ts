@@ -23,9 +23,9 @@ import { isFailedStatus } from './run/checks.js'
 import { downloadJsonPlan, downloadRedactedPlan } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
-import { evaluateGates } from './gates.js'
+import { evaluateGates } from './gates/evaluate.js'
 import { runCommit } from './tfc/commit-runs.js'
-import { errorMessage } from './error-message.js'
+import { errorMessage } from './util/error-message.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
 

@@ -6,14 +6,14 @@ import type { Settings } from './settings.js'
 import { createTfcClient } from './tfc/client.js'
 import type { TfcClient } from './tfc/client.js'
 import { discoverRuns } from './tfc/discovery.js'
-import { mapConcurrent } from './concurrency.js'
+import { mapConcurrent } from './util/concurrency.js'
 import { inspectTarget } from './inspect.js'
 import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
-import { watchCancellation } from './cancellation.js'
-import { errorMessage } from './error-message.js'
+import { watchCancellation } from './util/cancellation.js'
+import { errorMessage } from './util/error-message.js'
 
 /** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
 const CONCURRENT_RUNS = 4

@@ -2,9 +2,9 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as core from '@actions/core'
-import { parseDuration } from './duration.js'
+import { parseDuration } from './util/duration.js'
 import type { FailCondition } from './result.js'
-import { errorMessage } from './error-message.js'
+import { errorMessage } from './util/error-message.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'

@@ -1,7 +1,7 @@
 // Each merge gate against real plans: Terraform's own output (plan.txt) says whether it must trip.
 import { describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import { evaluateGates } from '../../src/gates.js'
+import { evaluateGates } from '../../src/gates/evaluate.js'
 import { buildPlanModel } from '../../src/plan/model.js'
 import type { PlanModel } from '../../src/plan/model.js'
 import { readJsonPlanFile } from '../../src/plan/parse.js'

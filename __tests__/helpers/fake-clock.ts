@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js'
+import type { Clock } from '../../src/util/clock.js'
 
 export interface FakeClock extends Clock {
   /** Every pause asked for, in order. */

@@ -9,8 +9,8 @@ import {
   worstCheckStatus
 } from '../../src/run/checks.js'
 import { parseSentinelOutput } from '../../src/run/sentinel-output.js'
-import { costTrip, runConditionTrip, runErroredTrip } from '../../src/run/gates.js'
-import { evaluateGates } from '../../src/gates.js'
+import { costTrip, runConditionTrip, runErroredTrip } from '../../src/gates/run.js'
+import { evaluateGates } from '../../src/gates/evaluate.js'
 import { modelFromApiCounts } from '../../src/plan/model.js'
 
 function checksOf(parts: Partial<RunChecks>): RunChecks {

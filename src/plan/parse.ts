@@ -5,9 +5,9 @@
 // builds the kept keys, one array element at a time.
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import type { JsonPlan } from './types.js'
-import { errorMessage } from '../error-message.js'
+import { errorMessage } from '../util/error-message.js'
 
 export class PlanParseError extends Error {
   override readonly name = 'PlanParseError'

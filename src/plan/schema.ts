@@ -2,8 +2,8 @@
 // format of `terraform providers schema -json`): what tells a block from a list attribute, a map
 // (quoted keys) from an object, and which attributes are sensitive. Only the parts the renderer
 // reads are typed; a schema of an unexpected shape is ignored, never trusted half-way.
-import type { JsonValue } from './types.js'
-import { isRecord } from '../is-record.js'
+import type { JsonValue } from './json-value.js'
+import { isRecord } from '../util/is-record.js'
 
 export type NestingMode = 'single' | 'group' | 'list' | 'set' | 'map'
 

@@ -1,10 +1,10 @@
 // Terraform's JSON plan format (`terraform show -json`, and the `json-output-redacted` shape).
+import type { JsonValue } from './json-value.js'
 import type { ProviderSchemas } from './schema.js'
 
-// Every key is optional: older Terraform versions and omitempty leave many out.
+export type { JsonValue }
 
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+// Every key is optional: older Terraform versions and omitempty leave many out.
 
 export type ChangeAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget'
 

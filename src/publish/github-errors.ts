@@ -1,5 +1,5 @@
 // What a failed GitHub request was and what GitHub said, for messages a user can act on.
-import { errorMessage } from '../error-message.js'
+import { errorMessage } from '../util/error-message.js'
 
 /** The HTTP status of an Octokit RequestError, if it is one. */
 export function statusOf(error: unknown): number | undefined {

@@ -11,7 +11,7 @@ import { publishComment } from './comment.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, setOutputs } from './outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
-import { errorMessage } from '../error-message.js'
+import { errorMessage } from '../util/error-message.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536

@@ -1,7 +1,7 @@
 // Drift as Terraform shows it in a normal plan: only the attributes the plan's relevant_attributes
 // name (those that may have affected the plan) show as changed; the rest read as unchanged.
 import type { JsonChange, JsonValue } from '../plan/types.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 
 export type AttributePath = readonly (string | number)[]
 

@@ -6,7 +6,7 @@
 // Attributes the schema marks sensitive are hidden even where the plan's marks do not say so.
 import type { JsonValue } from '../plan/types.js'
 import type { BlockSchema, BlockType, NestedAttributes, SchemaAttribute } from '../plan/schema.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import { alignSequences, jsonEqual } from './sequence.js'
 import {
   checkNesting,

@@ -5,7 +5,7 @@
 //
 // Sensitive values never reach a ValueDiff: a sensitive node keeps only its action and flags.
 import type { JsonValue } from '../plan/types.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import { alignSequences, jsonEqual } from './sequence.js'
 
 export type DiffAction = 'create' | 'delete' | 'update' | 'no-op'

@@ -32,7 +32,7 @@ import { NOTE_SLOT } from './budget.js'
 import { memoizeByObject } from './memo.js'
 import { runChecksSections, runStatusBlock } from './run-checks.js'
 import { runFailure } from '../run/checks.js'
-import { errorMessage } from '../error-message.js'
+import { errorMessage } from '../util/error-message.js'
 import { block, clip } from './layout.js'
 import type { Detail } from './layout.js'
 

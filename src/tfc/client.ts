@@ -2,8 +2,8 @@
 import * as core from '@actions/core'
 import type { Headers, Response } from 'node-fetch'
 import packageJson from '../../package.json' with { type: 'json' }
-import { systemClock } from '../clock.js'
-import type { Clock } from '../clock.js'
+import { systemClock } from '../util/clock.js'
+import type { Clock } from '../util/clock.js'
 import { TfcApiError, TfcConnectionError, apiErrorMessage } from './errors.js'
 import { discardBody, fetchStream, fetchText } from './http.js'
 

@@ -1,9 +1,9 @@
 // Finds the runs HCP Terraform starts by itself for a commit (VCS-driven workspaces), whose
 // IDs the workflow never learns: resolves the workspaces, then polls their run lists.
 import * as core from '@actions/core'
-import { systemClock } from '../clock.js'
-import type { Clock } from '../clock.js'
-import { mapConcurrent } from '../concurrency.js'
+import { systemClock } from '../util/clock.js'
+import type { Clock } from '../util/clock.js'
+import { mapConcurrent } from '../util/concurrency.js'
 import type { TfcClient } from './client.js'
 import { createCommitRunFinder } from './commit-runs.js'
 import { createRequestBudget } from './request-budget.js'

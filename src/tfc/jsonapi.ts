@@ -1,5 +1,5 @@
 // Reading JSON:API documents of the HCP Terraform / TFE API: resources, relationships, attributes.
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 
 /** The document's single resource in "data"; a clear error naming `request` when there is none. */

@@ -2,7 +2,7 @@
 // Terraform's human output when the log is plain text, plus the last lines for context.
 import { stripVTControlCharacters } from 'node:util'
 import type { Diagnostic, DiagnosticSnippet } from '../result.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import type { TfcClient } from './client.js'
 import { openTemporaryUrl } from './temporary-url.js'
 

@@ -1,5 +1,5 @@
 // A sliding-window request budget shared by every caller, for endpoints limited per minute.
-import type { Clock } from '../clock.js'
+import type { Clock } from '../util/clock.js'
 
 export interface RequestBudgetOptions {
   /** Most calls that may start within any `windowMs`. */

@@ -5,7 +5,7 @@
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import type { RunSnapshot } from './runs.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import {
   asCount,
   asString,

@@ -3,7 +3,7 @@ import type { ExecutionDetails } from '../result.js'
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import { TfcApiError, apiErrorMessage } from './errors.js'
-import { isRecord } from '../is-record.js'
+import { isRecord } from '../util/is-record.js'
 import {
   asCount,
   asString,

@@ -11,7 +11,7 @@ import type { Response } from 'node-fetch'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
-import { errorMessage } from '../error-message.js'
+import { errorMessage } from '../util/error-message.js'
 
 /** What the archivist and the download hosts answer for an expired or unknown temporary URL. */
 export const EXPIRED_URL_STATUSES = [403, 404, 410]

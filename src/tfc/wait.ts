@@ -1,7 +1,7 @@
 // Polls until the plan has a final status, or the run's post-plan work is over (`isOver`), logging like the Terraform CLI does.
 import * as core from '@actions/core'
-import { systemClock } from '../clock.js'
-import type { Clock } from '../clock.js'
+import { systemClock } from '../util/clock.js'
+import type { Clock } from '../util/clock.js'
 
 /** What waiting needs from a poll: the plan's status, and the run's when there is a run. */
 export interface StatusSnapshot {

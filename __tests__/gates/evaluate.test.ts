@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { evaluateGates, matchesAddressPattern } from '../src/gates.js'
-import { buildPlanModel, modelFromApiCounts } from '../src/plan/model.js'
-import type { PlanModel } from '../src/plan/model.js'
-import type { JsonPlan, JsonResourceChange } from '../src/plan/types.js'
-import type { FailCondition, GateTrip } from '../src/result.js'
-import { plan, resourceChange } from './fixtures/plans/builders.js'
+import { evaluateGates } from '../../src/gates/evaluate.js'
+import { matchesAddressPattern } from '../../src/gates/plan.js'
+import { buildPlanModel, modelFromApiCounts } from '../../src/plan/model.js'
+import type { PlanModel } from '../../src/plan/model.js'
+import type { JsonPlan, JsonResourceChange } from '../../src/plan/types.js'
+import type { FailCondition, GateTrip } from '../../src/result.js'
+import { plan, resourceChange } from '../fixtures/plans/builders.js'
 
 const ALL: FailCondition[] = ['errored', 'changes', 'destroy', 'replace', 'drift']
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isRecord } from '../src/is-record.js'
+import { isRecord } from '../../src/util/is-record.js'
 
 describe('isRecord', () => {
   it('accepts plain objects only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { parseDuration } from '../src/duration.js'
+import { parseDuration } from '../../src/util/duration.js'
 
 describe('parseDuration', () => {
   it.each([

@@ -1,9 +1,8 @@
-// Merge gates (fail-on and protect) as pure functions of the plan model.
-import type { PlanModel, ResourceAction, ResourceChangeModel } from './plan/model.js'
-import type { FailCondition, GateTrip } from './result.js'
-import type { RunChecks } from './run/checks.js'
-import type { RunCondition } from './run/gates.js'
-import { costTrip, runConditionTrip, runErroredTrip } from './run/gates.js'
+// The merge gates on the plan itself (fail-on's plan conditions and protect), as pure functions of
+// the plan model.
+import type { PlanModel, ResourceAction, ResourceChangeModel } from '../plan/model.js'
+import type { FailCondition, GateTrip } from '../result.js'
+import type { RunCondition } from './run.js'
 
 /** Plan statuses that mean no usable plan came out, and how a message says so. */
 const FAILED_STATUSES: Readonly<Record<string, string>> = {
@@ -23,52 +22,10 @@ const AT_RISK: Partial<Record<ResourceAction, string>> = {
   'create-forget': 'replaced and forgotten'
 }
 
-/** What HCP Terraform decided after the plan, when the action waited for it. */
-export interface RunGateInput {
-  checks?: RunChecks
-  maxMonthlyCostIncrease?: string
-}
-
-const RUN_CONDITIONS: readonly string[] = [
-  'policy',
-  'advisory',
-  'run-task'
-] satisfies RunCondition[]
-
-/**
- * The gates that trip, in the order of `failOn`, then `protect`, then the cost limit. `none`
- * trips nothing and leaves the other conditions alone. Run conditions need the run's checks.
- */
-export function evaluateGates(
-  model: PlanModel,
-  status: string,
-  failOn: FailCondition[],
-  protect: string[],
-  run: RunGateInput = {}
-): GateTrip[] {
-  const { checks } = run
-  const trips: GateTrip[] = []
-  for (const condition of new Set(failOn)) {
-    let trip: GateTrip | undefined
-    if (condition === 'none') trip = undefined
-    else if (RUN_CONDITIONS.includes(condition))
-      trip = checks && runConditionTrip(condition as RunCondition, checks)
-    else trip = PLAN_CONDITIONS[condition as PlanCondition](model, status)
-    // A plan that did not error can still end in a run HCP Terraform failed or holds.
-    if (!trip && condition === 'errored' && checks) trip = runErroredTrip(checks)
-    if (trip) trips.push(trip)
-  }
-  const protectTrip = protectedAtRisk(model, protect)
-  if (protectTrip) trips.push(protectTrip)
-  const overBudget = checks && costTrip(checks, run.maxMonthlyCostIncrease)
-  if (overBudget) trips.push(overBudget)
-  return trips
-}
-
 type Gate = (model: PlanModel, status: string) => GateTrip | undefined
-type PlanCondition = Exclude<FailCondition, 'none' | RunCondition>
+export type PlanCondition = Exclude<FailCondition, 'none' | RunCondition>
 
-const PLAN_CONDITIONS: Record<PlanCondition, Gate> = {
+export const PLAN_CONDITIONS: Record<PlanCondition, Gate> = {
   errored: (model, status) => {
     if (Object.hasOwn(FAILED_STATUSES, status)) {
       return { condition: 'errored', message: FAILED_STATUSES[status], addresses: [] }
@@ -131,7 +88,7 @@ const PLAN_CONDITIONS: Record<PlanCondition, Gate> = {
 }
 
 /** Trips when a resource matching a protect pattern would be destroyed, replaced or forgotten. */
-function protectedAtRisk(model: PlanModel, patterns: string[]): GateTrip | undefined {
+export function protectedAtRisk(model: PlanModel, patterns: string[]): GateTrip | undefined {
   if (patterns.length === 0) return undefined
   if (model.source === 'api-counts') {
     // Without per-resource detail nothing can be cleared: any destroy may hit a protected resource.

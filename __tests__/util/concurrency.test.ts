@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { setTimeout as delay } from 'node:timers/promises'
-import { mapConcurrent } from '../src/concurrency.js'
+import { mapConcurrent } from '../../src/util/concurrency.js'
 
 describe('mapConcurrent', () => {
   it('runs at most `limit` calls at once and keeps the input order', async () => {

@@ -1,15 +1,15 @@
 // The merge gates on what HCP Terraform decided after the plan: policies, run tasks, the run's
 // own status and the cost estimate. Pure functions of the RunChecks model.
 import type { GateTrip } from '../result.js'
-import type { RunChecks } from './checks.js'
+import type { RunChecks } from '../run/checks.js'
 import {
   failedPolicies,
   isAdvisory,
   isFailedStatus,
   runFailure,
   setsErroredWithoutOutcomes
-} from './checks.js'
-import { compareDecimals } from './decimal.js'
+} from '../run/checks.js'
+import { compareDecimals } from '../run/decimal.js'
 
 const LISTED = 5
 

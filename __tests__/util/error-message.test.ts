@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { errorMessage } from '../src/error-message.js'
+import { errorMessage } from '../../src/util/error-message.js'
 
 describe('errorMessage', () => {
   it("gives an Error's message, and anything else thrown as text", () => {
