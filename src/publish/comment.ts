@@ -13,7 +13,9 @@ import type { GitHub } from './github.js'
 import { describeFailure, githubMessage, isRateLimit, statusOf } from './github-errors.js'
 import { tokenLogin } from './identity.js'
 import type { CommentPolicy } from '../settings.js'
-import { shortSha } from '../render/markdown.js'
+import { hasCommentMarkerFor, shortSha } from '../render/markdown.js'
+import type { CommentRecord } from './comment-record.js'
+import { readCommentRecord } from './comment-record.js'
 
 export interface CommentRequest {
   owner: string
@@ -240,7 +242,9 @@ async function hideEarlier(
   return warnings
 }
 
-async function listComments(github: GitHub, request: CommentRequest): Promise<IssueComment[]> {
+type CommentLocation = Pick<CommentRequest, 'owner' | 'repo' | 'issueNumber'>
+
+async function listComments(github: GitHub, request: CommentLocation): Promise<IssueComment[]> {
   return github.paginate(github.rest.issues.listComments, {
     owner: request.owner,
     repo: request.repo,
@@ -257,6 +261,37 @@ async function findOwnComments(github: GitHub, request: CommentRequest): Promise
   if (marked.length === 0) return []
   const self = await tokenLogin(github)
   return self ? ownComments(marked, request, self) : []
+}
+
+export interface RecordedComment {
+  id: number
+  /** The comment's first line: its marker. */
+  marker: string
+  record: CommentRecord
+}
+
+/**
+ * This identity's sticky plan comments for `label` on a pull request (every workspace key), with
+ * what each recorded; comments without a readable record are left out.
+ */
+export async function readRecordedComments(
+  github: GitHub,
+  location: CommentLocation,
+  label: string
+): Promise<RecordedComment[]> {
+  const ours = (await listComments(github, location)).filter(
+    comment => comment.body !== undefined && hasCommentMarkerFor(comment.body, label)
+  )
+  if (ours.length === 0) return []
+  const self = await tokenLogin(github)
+  return ours
+    .filter(comment => comment.user?.login === self)
+    .sort((a, b) => a.id - b.id)
+    .flatMap(comment => {
+      const body = comment.body ?? ''
+      const record = readCommentRecord(body)
+      return record ? [{ id: comment.id, marker: body.split('\n', 1)[0], record }] : []
+    })
 }
 
 /** Comments that start with the marker and were written by `login`, oldest first. */

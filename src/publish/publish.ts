@@ -12,6 +12,7 @@ import { writeJobSummary } from './summary.js'
 import { buildOutputs, setOutputs } from './outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
+import { commentRecordLine, recordOf } from './comment-record.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
@@ -65,7 +66,13 @@ async function publishComments(
       if (signal.aborted) break
       const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
       const marker = commentMarker(key, base.label ?? '')
-      const body = renderComment(group, { ...base, marker, maxLength: COMMENT_LIMIT })
+      const record = commentRecordLine(recordOf(group, commitSha))
+      const report = renderComment(group, {
+        ...base,
+        marker,
+        maxLength: COMMENT_LIMIT - record.length - 1
+      })
+      const body = `${report}\n${record}`
       const outcome = await postComment(github, comment, commitSha, marker, body, group)
       // A refusal (no permission) or a newer head applies to every comment on this pull request.
       if (outcome === 'stop') break
