@@ -598,7 +598,7 @@ describe('comment inputs', () => {
     ['split', 'split'],
     ['Summary', 'summary']
   ])('comment-overflow %j is %s', (value, overflow) => {
-    const inputs = value === undefined ? {} : { 'comment-overflow': value }
+    const inputs: Record<string, string> = value === undefined ? {} : { 'comment-overflow': value }
     expect(onPullRequest(inputs).comment?.overflow).toBe(overflow)
   })
 

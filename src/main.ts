@@ -33,7 +33,11 @@ export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   try {
     const settings = getSettings()
-    const client = createTfcClient({ origin: settings.origin, token: settings.token })
+    const client = createTfcClient({
+      origin: settings.origin,
+      token: settings.token,
+      signal: cancellation.signal
+    })
     const { targets, ready } = await resolveTargets(client, settings, cancellation.signal)
     const limit = createLimiter(CONCURRENT_RUNS)
     const settled = await Promise.allSettled(

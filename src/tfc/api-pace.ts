@@ -16,9 +16,20 @@ export interface ApiPace {
   schedule<T>(method: string, url: URL, call: () => Promise<T>): Promise<T>
 }
 
-export function createApiPace(clock: Clock): ApiPace {
-  const requests = createRequestBudget({ limit: API_REQUESTS_PER_SECOND, windowMs: 1000, clock })
-  const runLists = createRequestBudget({ limit: RUN_LISTS_PER_MINUTE, windowMs: 60_000, clock })
+/** `signal` aborts the waits for room (a cancelled step must not wait out a minute). */
+export function createApiPace(clock: Clock, signal?: AbortSignal): ApiPace {
+  const requests = createRequestBudget({
+    limit: API_REQUESTS_PER_SECOND,
+    windowMs: 1000,
+    clock,
+    signal
+  })
+  const runLists = createRequestBudget({
+    limit: RUN_LISTS_PER_MINUTE,
+    windowMs: 60_000,
+    clock,
+    signal
+  })
   return {
     schedule(method, url, call) {
       const request = () => requests.schedule(call)

@@ -58,6 +58,8 @@ export interface TfcClientOptions {
   /** Time for retry pauses, limits and the request budget (default: the system clock). */
   clock?: Clock
   random?: () => number
+  /** Cancels waits for room in the request budget. */
+  signal?: AbortSignal
 }
 
 const MEDIA_TYPE = 'application/vnd.api+json'
@@ -90,7 +92,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
   const random = options.random ?? Math.random
   const clock = options.clock ?? systemClock
   // Every API request of the step, retries included, goes through one budget (see api-pace.ts).
-  const pace = createApiPace(clock)
+  const pace = createApiPace(clock, options.signal)
 
   /** Messages are built from server text; make sure the token can never be echoed back. */
   const scrub = (message: string): string =>

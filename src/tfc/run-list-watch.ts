@@ -82,7 +82,7 @@ async function watch(
   }
   const started = clock.now()
   let nextProgressLog = started + PROGRESS_LOG_INTERVAL_MS
-  log(`Waiting for ${waiting.size} runs through the organization's run list, one request a round.`)
+  let announced = false
   try {
     while (waiting.size > 0) {
       const workspaces = [...waiting.values()].map(run => ({
@@ -96,6 +96,10 @@ async function watch(
         commitSha,
         plannedCommit
       )
+      if (listed && !announced) {
+        log(`Waiting for ${waiting.size} runs through the organization's run list.`)
+        announced = true
+      }
       for (const run of [...waiting.values()]) {
         const entry = listed?.get(run.workspaceId)
         if (entry?.runId !== run.runId || listedAsOver(entry, options.isOver)) handOn(run.runId)
