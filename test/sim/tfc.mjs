@@ -45,6 +45,8 @@ import { workspaceRoutes } from './tfc-workspaces.mjs'
  * @property {string} [apiVersion] TFP-API-Version of the ping endpoint (default 2.6)
  * @property {boolean} [taskStages] false: an older TFE, which answers 400 to include=task_stages
  *   and 404 to task stages
+ * @property {boolean} [archivistRanges] false: the archivist ignores Range headers and sends the
+ *   whole body (default: it answers them with 206, as object stores do)
  */
 
 /**
@@ -146,6 +148,7 @@ export async function startTfcSimulator(options = {}) {
   const api = await startRecordingServer({ host: '127.0.0.1', route: routeApi, requests, faults })
   const archivist = await startArchivist({
     ttlMs: options.archivistUrlTtlMs ?? 60_000,
+    ranges: options.archivistRanges ?? true,
     requests,
     faults,
     tokenLeaks
