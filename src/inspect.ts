@@ -5,9 +5,9 @@ import type { TfcClient } from './tfc/client.js'
 import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
 import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
-import { PlanParseError, providerSchemasInTail, readJsonPlanFile } from './plan/parse.js'
-import { usedSchemas } from './plan/schema.js'
-import type { ProviderSchemas, SchemaUse } from './plan/schema.js'
+import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
+import { holdsProviderSchemas, usedProviderSchemasInTail } from './plan/schema-tail.js'
+import type { SchemaUse } from './plan/schema.js'
 import type { JsonPlan } from './plan/types.js'
 import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
@@ -181,7 +181,7 @@ async function readPlanDetails(
   try {
     const [plan, beside] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
     if (beside?.note !== undefined) warn(beside.note)
-    const schemas = beside?.schemas && usedSchemas(beside.schemas, resourcesOf(plan))
+    const schemas = beside?.tail && usedProviderSchemasInTail(beside.tail, resourcesOf(plan))
     model = buildPlanModel(
       {
         // The redacted plan does not name its Terraform version; the run does.
@@ -205,9 +205,12 @@ async function readPlanDetails(
   return { model, jsonPath: download.path }
 }
 
-/** The provider schemas read beside a full plan, or why diffs go without them when that is news. */
+/**
+ * The end of the redacted plan that holds its provider schemas, read beside a full plan; or why
+ * diffs go without them, when that is news.
+ */
 interface SchemasBeside {
-  schemas?: ProviderSchemas
+  tail?: Buffer
   note?: string
 }
 
@@ -216,7 +219,7 @@ const SCHEMA_TAIL_BYTES = [16 << 20, 64 << 20]
 /** A server that sends the whole redacted plan anyway is read through up to this size. */
 const MAX_WHOLE_REDACTED_BYTES = 48 << 20
 
-/** The redacted plan's provider_schemas, from its end; none (diffs without schemas) when not to be had. */
+/** The end of the redacted plan, with its provider schemas; none when not to be had. */
 async function redactedPlanSchemas(client: TfcClient, planId: string): Promise<SchemasBeside> {
   const withoutSchemas = (why: string): SchemasBeside => ({
     note: `Diffs are shown without provider schemas: ${why}.`
@@ -234,8 +237,8 @@ async function redactedPlanSchemas(client: TfcClient, planId: string): Promise<S
           `the redacted plan is ${megabytes(tail.totalBytes)} and its server does not answer range requests`
         )
       }
-      const schemas = providerSchemasInTail(tail.bytes)
-      if (schemas !== undefined || tail.whole) return schemas === undefined ? {} : { schemas }
+      if (holdsProviderSchemas(tail.bytes)) return { tail: tail.bytes }
+      if (tail.whole) return {}
     }
     const last = SCHEMA_TAIL_BYTES[SCHEMA_TAIL_BYTES.length - 1]
     return withoutSchemas(`they are not within the last ${megabytes(last)} of the redacted plan`)

@@ -8,7 +8,6 @@ import {
   NATIVE_PARSE_MAX_BYTES,
   parseJsonPlan,
   PlanParseError,
-  providerSchemasInTail,
   readJsonPlanFile,
   streamJsonPlanFile
 } from '../../src/plan/parse.js'
@@ -334,80 +333,3 @@ function catchError(run: () => unknown): PlanParseError {
   }
   throw new Error('expected a PlanParseError')
 }
-
-describe('providerSchemasInTail', () => {
-  const SCHEMAS = {
-    'registry.terraform.io/hashicorp/null': {
-      resource_schemas: { null_resource: { block: { attributes: { id: { type: 'string' } } } } }
-    }
-  }
-  /** A redacted plan as HCP Terraform writes it: the schemas second to last. */
-  const redacted = (changes: unknown[], schemas: unknown = SCHEMAS): string =>
-    JSON.stringify({
-      plan_format_version: '1.2',
-      resource_changes: changes,
-      provider_schemas: schemas,
-      provider_format_version: '1.0'
-    })
-  const change = (value: unknown) => ({
-    address: 'null_resource.a',
-    mode: 'managed',
-    type: 'null_resource',
-    name: 'a',
-    change: { actions: ['create'], before: null, after: value }
-  })
-  const tailOf = (text: string, bytes: number): Buffer => {
-    const whole = Buffer.from(text)
-    return whole.subarray(Math.max(0, whole.length - bytes))
-  }
-
-  it('reads the schemas Terraform writes second to last, as a whole parse does', () => {
-    const text = redacted([change({ id: 'x' })])
-    expect(providerSchemasInTail(Buffer.from(text))).toEqual(parseJsonPlan(text).provider_schemas)
-    expect(providerSchemasInTail(Buffer.from(text))).toEqual(SCHEMAS)
-  })
-
-  it('reads them from a tail cut anywhere before the key, even inside a character', () => {
-    const text = redacted([change({ name: '日本'.repeat(200) })])
-    const bytes = Buffer.from(text)
-    const fromKey = bytes.length - bytes.lastIndexOf('"provider_schemas"')
-    for (const extra of [1, 2, 50, 700]) {
-      expect(providerSchemasInTail(tailOf(text, fromKey + extra))).toEqual(SCHEMAS)
-    }
-    // Without the byte before it, the key cannot be told from the inside of a string.
-    expect(providerSchemasInTail(tailOf(text, fromKey))).toBeUndefined()
-    expect(providerSchemasInTail(tailOf(text, fromKey - 1))).toBeUndefined()
-  })
-
-  it('reads them when they are the last member, or followed by other scalars', () => {
-    const last = JSON.stringify({ plan_format_version: '1.2', provider_schemas: SCHEMAS })
-    expect(providerSchemasInTail(Buffer.from(last))).toEqual(SCHEMAS)
-    const spaced = redacted([]).replace(/}$/, ' , "errored" : false,\n"n": -1.5e3 }\n')
-    expect(providerSchemasInTail(Buffer.from(spaced))).toEqual(SCHEMAS)
-  })
-
-  it('does not take a nested key of that name, nor one inside a string, for the schemas', () => {
-    const nested = redacted([change({ tags: { provider_schemas: { fake: true } } })], 'x')
-    expect(providerSchemasInTail(Buffer.from(nested.replace(',"provider_schemas":"x"', '')))).toBe(
-      undefined
-    )
-    const inString = JSON.stringify({
-      plan_format_version: '1.2',
-      resource_changes: [change({ text: '{"provider_schemas": {"fake": true}}' })]
-    })
-    expect(providerSchemasInTail(Buffer.from(inString))).toBeUndefined()
-    // Behind the real key, a nested one is passed over.
-    const both = redacted([change({ tags: { provider_schemas: { fake: true } } })])
-    expect(providerSchemasInTail(Buffer.from(both))).toEqual(SCHEMAS)
-    const nestedLast = redacted([], { p: { provider_schemas: { fake: true } } })
-    expect(providerSchemasInTail(Buffer.from(nestedLast))).toEqual({
-      p: { provider_schemas: { fake: true } }
-    })
-  })
-
-  it('has none for a plan without schemas, or with schemas that are not an object', () => {
-    expect(providerSchemasInTail(Buffer.from('{"plan_format_version":"1.2"}'))).toBeUndefined()
-    expect(providerSchemasInTail(Buffer.from(redacted([], [1])))).toBeUndefined()
-    expect(providerSchemasInTail(Buffer.from(redacted([]).slice(0, -1)))).toBeUndefined()
-  })
-})

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTfcClient } from '../../src/tfc/client.js'
-import { downloadJsonPlan } from '../../src/tfc/json-plan.js'
+import { downloadJsonPlan, JsonDownloadCheck } from '../../src/tfc/json-plan.js'
 import type { JsonPlanOptions } from '../../src/tfc/json-plan.js'
 import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { Handler, Route, RouteServer } from '../helpers/route-server.js'
@@ -305,5 +305,35 @@ describe('downloadJsonPlan: redacted fallback', () => {
         'the redacted JSON needs Terraform 0.15.2 or later (HTTP 422)'
       )
     })
+  })
+})
+
+describe('JsonDownloadCheck', () => {
+  /** Runs of backslashes before quotes, brackets in strings, and multi-byte characters. */
+  const DOCUMENT = '{"a":"x\\\\","b":"y\\"}]\\\\\\"z","c":[{"d":"日本\\\\\\\\"},2],"e":""}'
+
+  const problemOf = (...chunks: string[]): string | undefined => {
+    const check = new JsonDownloadCheck()
+    for (const chunk of chunks) check._transform(Buffer.from(chunk), 'utf8', () => undefined)
+    return check.problem('host')
+  }
+
+  it('finds a whole document complete however it is cut into chunks', () => {
+    expect(JSON.parse(DOCUMENT)).toBeDefined()
+    for (let at = 0; at <= DOCUMENT.length; at++) {
+      expect(problemOf(DOCUMENT.slice(0, at), DOCUMENT.slice(at))).toBeUndefined()
+      const third = Math.floor((DOCUMENT.length - at) / 2) + at
+      expect(
+        problemOf(DOCUMENT.slice(0, at), DOCUMENT.slice(at, third), DOCUMENT.slice(third))
+      ).toBeUndefined()
+    }
+  })
+
+  it('finds every truncation incomplete, and data after the document too', () => {
+    for (let length = 0; length < DOCUMENT.length; length++) {
+      const cut = DOCUMENT.slice(0, length)
+      expect(problemOf(cut.slice(0, length / 2), cut.slice(length / 2))).toContain('not a complete')
+    }
+    expect(problemOf(DOCUMENT, ' {}')).toContain('not a complete')
   })
 })

@@ -90,51 +90,6 @@ export async function streamJsonPlanFile(path: string): Promise<JsonPlan> {
   return toPlan(reader.finish())
 }
 
-const SCHEMAS_KEY = Buffer.from('"provider_schemas"')
-/** Occurrences of the key tried from the end before giving up: any but the last is a freak. */
-const MAX_SCHEMA_KEY_CANDIDATES = 4
-/** Where the members that may follow the schemas (`provider_format_version`) are looked for. */
-const TRAILING_MEMBERS_CHARS = 1024
-/** Scalar members at the very end of the document: `, "key": "value"` … `}`. */
-const TRAILING_SCALARS =
-  /(?:,\s*"(?:[^"\\]|\\.)*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)\s*)*\}\s*$/
-
-/**
- * The provider schemas from the last bytes of a redacted plan. Terraform writes them as the
- * top-level object's second-to-last member, followed only by `provider_format_version`: the key is
- * found from the end and its value parsed natively, without reading the changes before it.
- * Undefined when `tail` does not hold them, or they are not an object.
- */
-export function providerSchemasInTail(tail: Buffer): JsonPlan['provider_schemas'] {
-  let end = tail.length
-  for (let tries = 0; tries < MAX_SCHEMA_KEY_CANDIDATES; tries++) {
-    const at = tail.lastIndexOf(SCHEMAS_KEY, end - 1)
-    if (at < 0) return undefined
-    end = at
-    // A key's opening quote follows `{` or `,`: inside a string it would be escaped.
-    if (!/[{,]\s*$/.test(tail.toString('latin1', Math.max(0, at - 64), at))) continue
-    const value = lastMemberValue(tail.toString('utf8', at + SCHEMAS_KEY.length))
-    if (value !== undefined)
-      return isRecord(value) ? (value as JsonPlan['provider_schemas']) : undefined
-  }
-  return undefined
-}
-
-/** `: <value>` then only scalar members to the document's end: the value, when it is JSON. */
-function lastMemberValue(rest: string): unknown {
-  const colon = /^\s*:/.exec(rest)
-  if (colon === null) return undefined
-  const searchFrom = Math.max(colon[0].length, rest.length - TRAILING_MEMBERS_CHARS)
-  const trailing = TRAILING_SCALARS.exec(rest.slice(searchFrom))
-  if (trailing === null) return undefined
-  try {
-    return JSON.parse(rest.slice(colon[0].length, searchFrom + trailing.index))
-  } catch {
-    // The key of a nested object, with more than one closing bracket behind its value.
-    return undefined
-  }
-}
-
 // V8's message says what is wrong and where, in characters; newer versions quote a piece of the
 // input, which may be a secret from the plan, so only the description is kept.
 function jsonSyntaxError(text: string, error: unknown): PlanParseError {

@@ -45,34 +45,6 @@ export interface SchemaUse {
   type?: string
 }
 
-/**
- * Of `schemas`, only the resource and data source types that `resources` use: a provider's schema
- * covers every type it has (about 10 MB for AWS), and the rest need not be held.
- */
-export function usedSchemas(
-  schemas: ProviderSchemas,
-  resources: Iterable<SchemaUse>
-): ProviderSchemas {
-  // Without a prototype, a provider or type named "__proto__" is a name like any other.
-  const used: Record<string, Record<SchemaKind, Record<string, JsonValue>>> = Object.create(null)
-  for (const { provider_name: providerName, mode, type } of resources) {
-    if (typeof providerName !== 'string' || typeof type !== 'string') continue
-    if (!Object.hasOwn(schemas, providerName)) continue
-    const provider = schemas[providerName]
-    const kind = mode === 'data' ? 'data_source_schemas' : 'resource_schemas'
-    const byType = isRecord(provider) ? provider[kind] : undefined
-    if (!isRecord(byType) || !Object.hasOwn(byType, type)) continue
-    used[providerName] ??= {
-      resource_schemas: Object.create(null),
-      data_source_schemas: Object.create(null)
-    }
-    used[providerName][kind][type] = byType[type]
-  }
-  return used as ProviderSchemas
-}
-
-type SchemaKind = 'resource_schemas' | 'data_source_schemas'
-
 /** The schema of one resource or data source type, when the plan carries it. */
 export function resourceSchema(
   schemas: ProviderSchemas | undefined,

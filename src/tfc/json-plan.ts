@@ -188,31 +188,47 @@ async function fetchPlanJson<T extends object>(
  * Follows the nesting of brackets outside strings: a whole plan is one object whose closing brace
  * is the last thing in the file. A cut anywhere leaves it open.
  */
-class JsonDownloadCheck extends Transform implements ContentCheck {
+export class JsonDownloadCheck extends Transform implements ContentCheck {
   private depth = 0
   private inString = false
-  private escaped = false
+  /** Backslashes that ended the last chunk inside a string: they may escape a quote in this one. */
+  private trailingBackslashes = 0
   private startsWithBrace: boolean | undefined = undefined
   private objectClosed = false
   private trailingData = false
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    // An indexed loop over locals: plans can be hundreds of megabytes.
-    let { depth, inString, escaped, startsWithBrace, objectClosed, trailingData } = this
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]
+    // An indexed loop over locals: plans can be hundreds of megabytes. Strings, most of a plan's
+    // bytes, are passed over by the native search for their closing quote.
+    let { depth, inString, startsWithBrace, objectClosed, trailingData } = this
+    let carried = this.trailingBackslashes
+    const n = chunk.length
+    let i = 0
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false
-        else if (byte === BACKSLASH) escaped = true
-        else if (byte === QUOTE) inString = false
+        const quote = chunk.indexOf(QUOTE, i)
+        const end = quote < 0 ? n : quote
+        let backslashes = 0
+        while (end - backslashes > i && chunk[end - backslashes - 1] === BACKSLASH) backslashes++
+        if (end - backslashes === i) backslashes += carried
+        carried = 0
+        if (quote < 0) {
+          this.trailingBackslashes = backslashes
+          break
+        }
+        // An odd run of backslashes escapes the quote.
+        if (backslashes % 2 === 0) inString = false
+        i = quote + 1
         continue
       }
+      const byte = chunk[i++]
       if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
       startsWithBrace ??= byte === OPEN_BRACE
       if (objectClosed) {
         trailingData = true
       } else if (byte === QUOTE) {
         inString = true
+        carried = 0
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
@@ -220,9 +236,9 @@ class JsonDownloadCheck extends Transform implements ContentCheck {
         objectClosed = depth === 0
       }
     }
+    if (!inString) this.trailingBackslashes = 0
     this.depth = depth
     this.inString = inString
-    this.escaped = escaped
     this.startsWithBrace = startsWithBrace
     this.objectClosed = objectClosed
     this.trailingData = trailingData

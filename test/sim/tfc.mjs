@@ -359,12 +359,14 @@ function discovery() {
 /**
  * @param {unknown} redacted @param {TerraformPlan | undefined} parsedPlan
  * @param {object | undefined} providerSchemas
- * @returns {string | undefined}
+ * @returns {Buffer | undefined}
  */
 function redactedFor(redacted, parsedPlan, providerSchemas) {
   if (redacted === null || redacted === false) return undefined
-  if (redacted !== undefined) return loadJson(redacted)
-  return parsedPlan ? JSON.stringify(redactPlan(parsedPlan, providerSchemas)) : undefined
+  if (redacted !== undefined) return Buffer.from(loadJson(redacted))
+  return parsedPlan
+    ? Buffer.from(JSON.stringify(redactPlan(parsedPlan, providerSchemas)))
+    : undefined
 }
 
 /** A JSON document from an object, JSON text or a file path. @param {unknown} source */
