@@ -39,9 +39,16 @@ export interface TfcClient {
    * inline can be hundreds of MB); redirects are returned, not followed. Retries like api();
    * throws TfcApiError for other statuses than 2xx and `accept`.
    */
-  apiDownload(path: string, options?: { accept?: number[] }): Promise<Response>
+  apiDownload(path: string, options?: DownloadOptions): Promise<Response>
   /** GET an absolute URL that carries its own secret (archivist, log-read-url, downloads): never sends the token. */
-  fetchExternal(url: string, options?: { accept?: number[] }): Promise<Response>
+  fetchExternal(url: string, options?: DownloadOptions): Promise<Response>
+}
+
+export interface DownloadOptions {
+  /** Statuses answered rather than thrown, besides 2xx. */
+  accept?: number[]
+  /** More request headers (a Range, say). */
+  headers?: Record<string, string>
 }
 
 export interface TfcClientOptions {
@@ -209,12 +216,17 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       }
     },
 
-    async apiDownload(path: string, request: { accept?: number[] } = {}): Promise<Response> {
+    async apiDownload(path: string, request: DownloadOptions = {}): Promise<Response> {
       const url = apiUrl(path, undefined)
       const label = `GET ${url.pathname}`
       const init = {
         method: 'GET',
-        headers: { Authorization: `Bearer ${token}`, Accept: MEDIA_TYPE, 'User-Agent': userAgent }
+        headers: {
+          ...request.headers,
+          Authorization: `Bearer ${token}`,
+          Accept: MEDIA_TYPE,
+          'User-Agent': userAgent
+        }
       }
       const response = await retrying(
         `GET ${url.href}`,
@@ -230,7 +242,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       throw new TfcApiError(`${label}: HTTP ${response.status}`, response.status)
     },
 
-    async fetchExternal(url: string, request: { accept?: number[] } = {}): Promise<Response> {
+    async fetchExternal(url: string, request: DownloadOptions = {}): Promise<Response> {
       const accept = request.accept ?? []
       let target = externalUrl(url)
       for (let redirects = 0; ; redirects++) {
@@ -239,7 +251,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         const response = await retrying(
           label,
           true,
-          () => fetchStream(target, { method: 'GET', headers: {} }, timeoutMs),
+          () => fetchStream(target, { method: 'GET', headers: { ...request.headers } }, timeoutMs),
           discardBody,
           ({ status }) => `${label}: HTTP ${status}`
         )

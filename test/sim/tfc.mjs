@@ -50,6 +50,8 @@ const REQUESTS_PER_SECOND = 30
  * @property {string} [apiVersion] TFP-API-Version of the ping endpoint (default 2.6)
  * @property {boolean} [taskStages] false: an older TFE, which answers 400 to include=task_stages
  *   and 404 to task stages
+ * @property {boolean} [archivistRanges] false: the archivist ignores Range headers and sends the
+ *   whole body (default: it answers them with 206, as object stores do)
  */
 
 /**
@@ -151,6 +153,7 @@ export async function startTfcSimulator(options = {}) {
   const api = await startRecordingServer({ host: '127.0.0.1', route: routeApi, requests, faults })
   const archivist = await startArchivist({
     ttlMs: options.archivistUrlTtlMs ?? 60_000,
+    ranges: options.archivistRanges ?? true,
     requests,
     faults,
     tokenLeaks
@@ -386,12 +389,14 @@ function discovery() {
 /**
  * @param {unknown} redacted @param {TerraformPlan | undefined} parsedPlan
  * @param {object | undefined} providerSchemas
- * @returns {string | undefined}
+ * @returns {Buffer | undefined}
  */
 function redactedFor(redacted, parsedPlan, providerSchemas) {
   if (redacted === null || redacted === false) return undefined
-  if (redacted !== undefined) return loadJson(redacted)
-  return parsedPlan ? JSON.stringify(redactPlan(parsedPlan, providerSchemas)) : undefined
+  if (redacted !== undefined) return Buffer.from(loadJson(redacted))
+  return parsedPlan
+    ? Buffer.from(JSON.stringify(redactPlan(parsedPlan, providerSchemas)))
+    : undefined
 }
 
 /** A JSON document from an object, JSON text or a file path. @param {unknown} source */
