@@ -14,6 +14,11 @@ import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
+import { createGitHubClient } from './publish/github.js'
+import type { GitHub } from './publish/github.js'
+import { recordedRunsForHead } from './github/recorded-runs.js'
+import { readWaiver } from './github/verdicts.js'
+import { applyOverrides } from './gates/overrides.js'
 
 /** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
 const CONCURRENT_RUNS = 4
@@ -23,13 +28,20 @@ export async function run(): Promise<void> {
   try {
     const settings = getSettings()
     const client = createTfcClient({ origin: settings.origin, token: settings.token })
-    const targets = await resolveTargets(client, settings, cancellation.signal)
+    const github = settings.pullRequest
+      ? createGitHubClient({
+          token: settings.pullRequest.token,
+          baseUrl: settings.pullRequest.apiUrl
+        })
+      : undefined
+    const targets = await resolveTargets(client, github, settings, cancellation.signal)
     const settled = await mapConcurrent(targets, CONCURRENT_RUNS, target =>
       inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
     )
     cancellation.throwIfCancelled()
 
-    const results = settled.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []))
+    const inspected = settled.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []))
+    const results = await waiveGates(inspected, github, settings)
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
@@ -48,11 +60,24 @@ export async function run(): Promise<void> {
 
 async function resolveTargets(
   client: TfcClient,
+  github: GitHub | undefined,
   settings: Settings,
   signal: AbortSignal
 ): Promise<InspectTarget[]> {
   const target = settings.target
   switch (target.kind) {
+    case 'recorded': {
+      const pullRequest = settings.pullRequest
+      // Settings require a pull request and a token for a re-evaluation.
+      if (!github || !pullRequest) throw new Error('No pull request to re-evaluate.')
+      const runs = await recordedRunsForHead(
+        github,
+        { ...pullRequest.repository, number: pullRequest.number },
+        settings.commentLabel
+      )
+      core.info(`Re-evaluating the gates of ${runs.map(run => run.runId ?? run.planId).join(', ')}`)
+      return runs.map(run => (run.runId ? { runId: run.runId } : { planId: run.planId }))
+    }
     case 'runs':
       return target.runIds.map(runId => ({ runId }))
     case 'plans':
@@ -70,6 +95,32 @@ async function resolveTargets(
       return runs.map(found => ({ runId: found.runId }))
     }
   }
+}
+
+/**
+ * Moves the tripped gates that an allowed approval or label waives out of the failing ones. Without
+ * a pull request (a push, a merge queue) nothing is waived, but the comment still says how.
+ */
+async function waiveGates(
+  results: WorkspaceResult[],
+  github: GitHub | undefined,
+  settings: Settings
+): Promise<WorkspaceResult[]> {
+  const overrides = settings.overrides
+  if (!overrides) return results
+  const tripped = results.some(result => result.gates.length > 0)
+  const pullRequest = settings.pullRequest
+  const reading =
+    tripped && github && pullRequest
+      ? await readWaiver(
+          github,
+          { ...pullRequest.repository, number: pullRequest.number },
+          overrides
+        )
+      : { warnings: [] }
+  for (const warning of reading.warnings) core.warning(warning)
+  if (reading.waiver) core.info(`Override: ${reading.waiver.how} by @${reading.waiver.by}`)
+  return results.map(result => applyOverrides(result, overrides, reading.waiver))
 }
 
 /** One line per tripped gate, prefixed with the workspace when there are several. */

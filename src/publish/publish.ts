@@ -13,6 +13,7 @@ import { buildOutputs, setOutputs } from './outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
+import { planLabels, syncLabels } from './labels.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
@@ -44,6 +45,18 @@ export async function publish(
     if (written.failure) problems.push(written.failure)
   } else if (settings.commentWithoutPullRequest) {
     core.info('No pull request in this event and no pr-number given: no comment is written.')
+  }
+  if (settings.labels && settings.pullRequest) {
+    const { pullRequest } = settings
+    const github = createGitHubClient({ token: pullRequest.token, baseUrl: pullRequest.apiUrl })
+    const warnings = await syncLabels(github, {
+      ...pullRequest.repository,
+      number: pullRequest.number,
+      prefix: settings.labels.prefix,
+      wanted: planLabels(results),
+      commitSha
+    })
+    for (const warning of warnings) core.warning(warning)
   }
   await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
   setOutputs(buildOutputs(results, comments))
