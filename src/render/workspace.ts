@@ -209,11 +209,11 @@ function alerts(result: WorkspaceResult, detail: Detail): string[] {
   }
   if (result.gates.length > 0) {
     const lines = result.gates.flatMap(gate => {
+      // Before the address list: a line after it would continue its last item.
       const hint = howToWaive(gate, result.waiveRoute)
       return [
-        `${strong(escapeText(`Gate tripped: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))}`,
-        ...addressList(gate.addresses, detail),
-        ...(hint ? [hint] : [])
+        `${strong(escapeText(`Gate tripped: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))}${hint ? `<br>\n${hint}` : ''}`,
+        ...addressList(gate.addresses, detail)
       ]
     })
     found.push(alert('CAUTION', lines.join('\n')))
