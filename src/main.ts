@@ -99,25 +99,18 @@ async function resolveTargets(
 
 /**
  * Moves the tripped gates that an allowed approval or label waives out of the failing ones. Without
- * a pull request (a push, a merge queue) nothing is waived, but the comment still says how.
+ * a pull request (a push, a merge queue) there is nothing to approve: the gates stay as they are.
  */
 async function waiveGates(
   results: WorkspaceResult[],
   github: GitHub | undefined,
   settings: Settings
 ): Promise<WorkspaceResult[]> {
-  const overrides = settings.overrides
-  if (!overrides) return results
+  const { overrides, pullRequest } = settings
+  if (!overrides || !pullRequest || !github) return results
   const tripped = results.some(result => result.gates.length > 0)
-  const pullRequest = settings.pullRequest
-  const reading =
-    tripped && github && pullRequest
-      ? await readWaiver(
-          github,
-          { ...pullRequest.repository, number: pullRequest.number },
-          overrides
-        )
-      : { warnings: [] }
+  const location = { ...pullRequest.repository, number: pullRequest.number }
+  const reading = tripped ? await readWaiver(github, location, overrides) : { warnings: [] }
   for (const warning of reading.warnings) core.warning(warning)
   if (reading.waiver) core.info(`Override: ${reading.waiver.how} by @${reading.waiver.by}`)
   return results.map(result => applyOverrides(result, overrides, reading.waiver))

@@ -155,6 +155,9 @@ describe('an approving review', () => {
     expect(step.outputs.overridden).toBe('destroy')
     const comment = shownComment(world())
     expect(comment).toContain('Gate tripped: policy')
+    expect(comment).toContain(
+      'Not waived by a review or label: an override in HCP Terraform decides.'
+    )
     expect(comment).toContain('Gate waived: destroy')
   })
 

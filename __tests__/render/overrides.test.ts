@@ -45,8 +45,15 @@ describe('howToWaive', () => {
     )
   })
 
-  it('says nothing for a condition that cannot be waived, or without overrides', () => {
-    expect(howToWaive({ ...DESTROY, condition: 'policy' }, ROUTE)).toBeUndefined()
+  it('sends failed mandatory policies and run tasks to HCP Terraform', () => {
+    for (const condition of ['policy', 'run-task'] as const) {
+      expect(howToWaive({ ...DESTROY, condition }, ROUTE)).toContain('override in HCP Terraform')
+    }
+  })
+
+  it('says nothing for a condition outside override-for, or without overrides', () => {
+    expect(howToWaive({ ...DESTROY, condition: 'errored' }, ROUTE)).toBeUndefined()
+    expect(howToWaive({ ...DESTROY, condition: 'replace' }, ROUTE)).toBeUndefined()
     expect(howToWaive(DESTROY, undefined)).toBeUndefined()
     expect(howToWaive(DESTROY, { conditions: ['destroy'], approvers: [] })).toBeUndefined()
   })

@@ -13,11 +13,15 @@ export function waiverText(waiver: Waiver): string {
 }
 
 /**
- * `To waive: a member of @octo-org/platform can approve, or add the label <code>x</code>.`;
- * undefined when the gate's condition cannot be waived by a review or a label.
+ * `To waive: a member of @octo-org/platform can approve, or add the label <code>x</code>.`; for a
+ * failed mandatory policy or run task, that HCP Terraform's override decides; else undefined.
  */
 export function howToWaive(gate: GateTrip, route: WaiveRoute | undefined): string | undefined {
-  if (!route || !route.conditions.includes(gate.condition)) return undefined
+  if (!route) return undefined
+  if (gate.condition === 'policy' || gate.condition === 'run-task') {
+    return escapeText('Not waived by a review or label: an override in HCP Terraform decides.')
+  }
+  if (!route.conditions.includes(gate.condition)) return undefined
   const who = route.approvers.map(name => (name.includes('/') ? `a member of ${name}` : name))
   const named = joinOr(who)
   const label = route.label !== undefined ? codeSpan(clip(route.label)) : undefined
