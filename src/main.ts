@@ -18,6 +18,7 @@ import { createGitHubClient } from './publish/github.js'
 import type { GitHub } from './publish/github.js'
 import { recordedRunsForHead } from './github/recorded-runs.js'
 import { readWaiver } from './github/verdicts.js'
+import { pullRequestLocation } from './github/pull-request.js'
 import { applyOverrides } from './gates/overrides.js'
 
 /** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
@@ -72,7 +73,7 @@ async function resolveTargets(
       if (!github || !pullRequest) throw new Error('No pull request to re-evaluate.')
       const runs = await recordedRunsForHead(
         github,
-        { ...pullRequest.repository, number: pullRequest.number },
+        pullRequestLocation(pullRequest),
         settings.commentLabel
       )
       core.info(`Re-evaluating the gates of ${runs.map(run => run.runId ?? run.planId).join(', ')}`)
@@ -109,8 +110,9 @@ async function waiveGates(
   const { overrides, pullRequest } = settings
   if (!overrides || !pullRequest || !github) return results
   const tripped = results.some(result => result.gates.length > 0)
-  const location = { ...pullRequest.repository, number: pullRequest.number }
-  const reading = tripped ? await readWaiver(github, location, overrides) : { warnings: [] }
+  const reading = tripped
+    ? await readWaiver(github, pullRequestLocation(pullRequest), overrides)
+    : { warnings: [] }
   for (const warning of reading.warnings) core.warning(warning)
   if (reading.waiver) core.info(`Override: ${reading.waiver.how} by @${reading.waiver.by}`)
   return results.map(result => applyOverrides(result, overrides, reading.waiver))

@@ -1,10 +1,15 @@
 // The pull request as GitHub has it now: its head, its author and its labels.
 import type { GitHub } from '../publish/github.js'
+import type { PullRequestSettings } from '../settings.js'
 
 export interface PullRequestLocation {
   owner: string
   repo: string
   number: number
+}
+
+export function pullRequestLocation(pullRequest: PullRequestSettings): PullRequestLocation {
+  return { ...pullRequest.repository, number: pullRequest.number }
 }
 
 export interface PullRequestState {

@@ -14,6 +14,7 @@ import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
 import { planLabels, syncLabels } from './labels.js'
+import { pullRequestLocation } from '../github/pull-request.js'
 
 /** GitHub rejects comment bodies longer than this. */
 export const COMMENT_LIMIT = 65536
@@ -50,8 +51,7 @@ export async function publish(
     const { pullRequest } = settings
     const github = createGitHubClient({ token: pullRequest.token, baseUrl: pullRequest.apiUrl })
     const warnings = await syncLabels(github, {
-      ...pullRequest.repository,
-      number: pullRequest.number,
+      ...pullRequestLocation(pullRequest),
       prefix: settings.labels.prefix,
       wanted: planLabels(results),
       commitSha
