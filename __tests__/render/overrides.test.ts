@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { howToWaive, waiverText } from '../../src/render/overrides.js'
 import type { GateTrip, WaiveRoute } from '../../src/result.js'
+import { renderComment } from '../../src/render/report.js'
+import { workspaceResult } from '../fixtures/render-fixtures.js'
 
 const DESTROY: GateTrip = { condition: 'destroy', message: '1 resource', addresses: [] }
 const ROUTE: WaiveRoute = {
@@ -56,5 +58,40 @@ describe('howToWaive', () => {
     expect(howToWaive({ ...DESTROY, condition: 'replace' }, ROUTE)).toBeUndefined()
     expect(howToWaive(DESTROY, undefined)).toBeUndefined()
     expect(howToWaive(DESTROY, { conditions: ['destroy'], approvers: [] })).toBeUndefined()
+  })
+})
+
+describe('the gates in a comment', () => {
+  const destroy: GateTrip = {
+    condition: 'destroy',
+    message: '1 resource would be destroyed',
+    addresses: ['aws_db_instance.main']
+  }
+  const waiver = { by: 'alice', how: 'approval' as const, commit: 'a'.repeat(40) }
+
+  it('puts the way to waive above the address list, not inside its last item', () => {
+    const text = renderComment([workspaceResult({ gates: [destroy], waiveRoute: ROUTE })], {
+      details: false,
+      maxLength: 65536
+    })
+    const lines = text.split('\n')
+    const hint = lines.findIndex(line => line.includes('To waive'))
+    const address = lines.findIndex(line => line.startsWith('> - ') && line.includes('aws_db'))
+    expect(hint).toBeGreaterThan(0)
+    expect(hint).toBeLessThan(address)
+    expect(lines[hint - 1]).toMatch(/Gate tripped: destroy.*<br>$/)
+  })
+
+  it('shows a waived gate as waived in the title, the alert and the overview', () => {
+    const waived = workspaceResult({ waived: [{ ...destroy, waiver }], waiveRoute: ROUTE })
+    const one = shown(renderComment([waived], { details: false, maxLength: 65536 })) ?? ''
+    expect(one).toContain('merge gate waived')
+    expect(one).toContain('Gate waived: destroy')
+    expect(one).not.toContain('⛔')
+    const several = renderComment([waived, workspaceResult({ workspace: 'staging' })], {
+      details: false,
+      maxLength: 65536
+    })
+    expect(several).toContain('gate waived: destroy')
   })
 })
