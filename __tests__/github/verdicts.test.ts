@@ -60,6 +60,20 @@ describe('readWaiver', () => {
     expect(reading.warnings.join('\n')).toMatch(/no tripped gate is waived.*pull-requests: read/)
   })
 
+  it('counts the label only by a listed approver when approvers are listed, a writer or not', async () => {
+    const target = await start()
+    target.verdicts.setRole('dave', 'admin')
+    target.verdicts.addLabel(1, 'allow', 'dave')
+    const byWriter = await readWaiver(client(target), LOCATION, SETTINGS)
+    target.verdicts.removeLabel(1, 'allow', 'dave')
+    target.verdicts.addLabel(1, 'allow', 'alice')
+    const byApprover = await readWaiver(client(target), LOCATION, SETTINGS)
+
+    expect(byWriter).toEqual({ warnings: [] })
+    expect(byApprover.waiver).toEqual({ by: 'alice', how: 'label', label: 'allow' })
+    expect(target.requests.some(req => req.path.includes('/collaborators/'))).toBe(false)
+  })
+
   it('asks nothing about people who cannot waive anyway', async () => {
     const target = await start()
     target.verdicts.addReview(1, { user: 'octocat', state: 'APPROVED' })

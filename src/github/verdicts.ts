@@ -34,13 +34,13 @@ export async function readWaiver(
     const evidence = await readEvidence(github, location, settings)
     const candidates = overrideCandidates(evidence, settings)
     const standing = new Map<string, boolean>()
-    const people = [...candidates.approvers, ...(candidates.labelAdder ?? [])]
+    const { labelAdder } = candidates
+    const people = [...candidates.approvers, ...(labelAdder !== undefined ? [labelAdder] : [])]
     for (const login of new Set(people)) {
       standing.set(`approval:${login}`, await isApprover(github, settings, login, warnings))
     }
-    if (candidates.labelAdder !== undefined && settings.approvers.length === 0) {
-      const login = candidates.labelAdder
-      standing.set(`label:${login}`, await isWriter(github, location, login, warnings))
+    if (labelAdder !== undefined && settings.approvers.length === 0) {
+      standing.set(`label:${labelAdder}`, await isWriter(github, location, labelAdder, warnings))
     }
     const waiver = chooseWaiver(evidence, settings, (login, route) =>
       route === 'label' && settings.approvers.length === 0
