@@ -123,19 +123,27 @@ describe('chooseWaiver', () => {
     })
   })
 
-  it('falls back to the label, asking about its adder by the label route', () => {
+  it('falls back to the label, asking about the approvers, then its adder', () => {
     const found = evidence({
       reviews: [review('mallory', 'APPROVED')],
       labels: [LABEL],
       labelEvents: [{ event: 'labeled', label: LABEL, actor: 'dave' }]
     })
-    const routes: string[] = []
-    const waiver = chooseWaiver(found, SETTINGS, (login, route) => {
-      routes.push(`${route}:${login}`)
+    const asked: string[] = []
+    const waiver = chooseWaiver(found, SETTINGS, login => {
+      asked.push(login)
       return login === 'dave'
     })
     expect(waiver).toEqual({ by: 'dave', how: 'label', label: LABEL })
-    expect(routes).toEqual(['approval:mallory', 'label:dave'])
+    expect(asked).toEqual(['mallory', 'dave'])
+  })
+
+  it('ignores the label when override-label is not set', () => {
+    const found = evidence({
+      labels: [LABEL],
+      labelEvents: [{ event: 'labeled', label: LABEL, actor: 'dave' }]
+    })
+    expect(chooseWaiver(found, { ...SETTINGS, label: undefined }, () => true)).toBeUndefined()
   })
 
   it('finds nothing when no candidate is allowed', () => {

@@ -125,21 +125,21 @@ export function isListedUser(settings: OverrideSettings, login: string): boolean
 
 /**
  * The waiver, if any: an approval of the head by an allowed approver first, else the label added
- * by someone allowed (a listed approver when approvers are listed, else a writer). `allowed`
- * answers for the candidates of overrideCandidates.
+ * by someone allowed. `allowed` answers for the candidates of overrideCandidates: listed
+ * approvers when approvers are listed, else writers (only the label's adder is a candidate then).
  */
 export function chooseWaiver(
   evidence: PullRequestEvidence,
   settings: OverrideSettings,
-  allowed: (login: string, route: 'approval' | 'label') => boolean
+  allowed: (login: string) => boolean
 ): Waiver | undefined {
   const candidates = overrideCandidates(evidence, settings)
-  const approver = candidates.approvers.find(login => allowed(login, 'approval'))
+  const approver = candidates.approvers.find(allowed)
   if (approver !== undefined) {
     return { by: approver, how: 'approval', commit: evidence.headSha.toLowerCase() }
   }
   const adder = candidates.labelAdder
-  if (adder !== undefined && settings.label !== undefined && allowed(adder, 'label')) {
+  if (adder !== undefined && settings.label !== undefined && allowed(adder)) {
     return { by: adder, how: 'label', label: settings.label }
   }
   return undefined

@@ -32,21 +32,20 @@ export async function readWaiver(
   const warnings: string[] = []
   try {
     const evidence = await readEvidence(github, location, settings)
-    const candidates = overrideCandidates(evidence, settings)
+    const { approvers, labelAdder } = overrideCandidates(evidence, settings)
+    // With approvers listed, approvals and the label count from them only; else the label counts
+    // from writers.
+    const listed = settings.approvers.length > 0
     const standing = new Map<string, boolean>()
-    const { labelAdder } = candidates
-    const people = [...candidates.approvers, ...(labelAdder !== undefined ? [labelAdder] : [])]
-    for (const login of new Set(people)) {
-      standing.set(`approval:${login}`, await isApprover(github, settings, login, warnings))
+    if (listed) {
+      const people = [...approvers, ...(labelAdder !== undefined ? [labelAdder] : [])]
+      for (const login of new Set(people)) {
+        standing.set(login, await isApprover(github, settings, login, warnings))
+      }
+    } else if (labelAdder !== undefined) {
+      standing.set(labelAdder, await isWriter(github, location, labelAdder, warnings))
     }
-    if (labelAdder !== undefined && settings.approvers.length === 0) {
-      standing.set(`label:${labelAdder}`, await isWriter(github, location, labelAdder, warnings))
-    }
-    const waiver = chooseWaiver(evidence, settings, (login, route) =>
-      route === 'label' && settings.approvers.length === 0
-        ? standing.get(`label:${login}`) === true
-        : standing.get(`approval:${login}`) === true
-    )
+    const waiver = chooseWaiver(evidence, settings, login => standing.get(login) === true)
     return { waiver, warnings }
   } catch (error) {
     warnings.push(
