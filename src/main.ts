@@ -6,7 +6,9 @@ import type { Settings } from './settings.js'
 import { createTfcClient } from './tfc/client.js'
 import type { TfcClient } from './tfc/client.js'
 import { discoverRuns } from './tfc/discovery.js'
-import { mapConcurrent } from './util/concurrency.js'
+import { watchRunList } from './tfc/run-list-watch.js'
+import { isPlanOver, isRunOver } from './tfc/run-progress.js'
+import { createLimiter } from './util/concurrency.js'
 import { inspectTarget } from './inspect.js'
 import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
@@ -21,23 +23,42 @@ import { readWaiver } from './github/verdicts.js'
 import { pullRequestLocation } from './github/pull-request.js'
 import { applyOverrides } from './gates/overrides.js'
 
-/** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
-const CONCURRENT_RUNS = 4
+/**
+ * How many runs are awaited and read at once. The client's request budget keeps the API's rate
+ * limits; discovered runs wait in the organization's run list until they may be over.
+ */
+const CONCURRENT_RUNS = 8
+
+/** What to inspect, and (for discovered runs) when each may start to be awaited on its own. */
+interface Targets {
+  targets: InspectTarget[]
+  ready?: (target: InspectTarget) => Promise<void>
+}
 
 export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   try {
     const settings = getSettings()
-    const client = createTfcClient({ origin: settings.origin, token: settings.token })
+    const client = createTfcClient({
+      origin: settings.origin,
+      token: settings.token,
+      signal: cancellation.signal
+    })
     const github = settings.pullRequest
       ? createGitHubClient({
           token: settings.pullRequest.token,
           baseUrl: settings.pullRequest.apiUrl
         })
       : undefined
-    const targets = await resolveTargets(client, github, settings, cancellation.signal)
-    const settled = await mapConcurrent(targets, CONCURRENT_RUNS, target =>
-      inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
+    const { targets, ready } = await resolveTargets(client, github, settings, cancellation.signal)
+    const limit = createLimiter(CONCURRENT_RUNS)
+    const settled = await Promise.allSettled(
+      targets.map(async target => {
+        await ready?.(target)
+        return limit(() =>
+          inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
+        )
+      })
     )
     cancellation.throwIfCancelled()
 
@@ -64,7 +85,7 @@ async function resolveTargets(
   github: GitHub | undefined,
   settings: Settings,
   signal: AbortSignal
-): Promise<InspectTarget[]> {
+): Promise<Targets> {
   const target = settings.target
   switch (target.kind) {
     case 'recorded': {
@@ -77,12 +98,14 @@ async function resolveTargets(
         settings.commentLabel
       )
       core.info(`Re-evaluating the gates of ${runs.map(run => run.runId ?? run.planId).join(', ')}`)
-      return runs.map(run => (run.runId ? { runId: run.runId } : { planId: run.planId }))
+      return {
+        targets: runs.map(run => (run.runId ? { runId: run.runId } : { planId: run.planId }))
+      }
     }
     case 'runs':
-      return target.runIds.map(runId => ({ runId }))
+      return { targets: target.runIds.map(runId => ({ runId })) }
     case 'plans':
-      return target.planIds.map(planId => ({ planId }))
+      return { targets: target.planIds.map(planId => ({ planId })) }
     case 'discover': {
       const runs = await discoverRuns(client, {
         organization: target.organization,
@@ -93,7 +116,19 @@ async function resolveTargets(
         log: line => core.info(line),
         signal
       })
-      return runs.map(found => ({ runId: found.runId }))
+      const targets = runs.map(found => ({ runId: found.runId }))
+      if (runs.length === 1) return { targets }
+      const watch = watchRunList(client, {
+        organization: target.organization,
+        commitSha: target.commitSha,
+        runs,
+        isOver: settings.waitFor === 'run' ? isRunOver : isPlanOver,
+        timeoutMs: settings.waitTimeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        log: line => core.info(line),
+        signal
+      })
+      return { targets, ready: found => watch.mayBeOver(describeTarget(found)) }
     }
   }
 }
