@@ -16,6 +16,12 @@ import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
+import { createGitHubClient } from './publish/github.js'
+import type { GitHub } from './publish/github.js'
+import { recordedRunsForHead } from './github/recorded-runs.js'
+import { readWaiver } from './github/verdicts.js'
+import { pullRequestLocation } from './github/pull-request.js'
+import { applyOverrides } from './gates/overrides.js'
 
 /**
  * How many runs are awaited and read at once. The client's request budget keeps the API's rate
@@ -38,7 +44,13 @@ export async function run(): Promise<void> {
       token: settings.token,
       signal: cancellation.signal
     })
-    const { targets, ready } = await resolveTargets(client, settings, cancellation.signal)
+    const github = settings.pullRequest
+      ? createGitHubClient({
+          token: settings.pullRequest.token,
+          baseUrl: settings.pullRequest.apiUrl
+        })
+      : undefined
+    const { targets, ready } = await resolveTargets(client, github, settings, cancellation.signal)
     const limit = createLimiter(CONCURRENT_RUNS)
     const settled = await Promise.allSettled(
       targets.map(async target => {
@@ -50,7 +62,8 @@ export async function run(): Promise<void> {
     )
     cancellation.throwIfCancelled()
 
-    const results = settled.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []))
+    const inspected = settled.flatMap(s => (s.status === 'fulfilled' ? [s.value] : []))
+    const results = await waiveGates(inspected, github, settings)
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
@@ -69,11 +82,26 @@ export async function run(): Promise<void> {
 
 async function resolveTargets(
   client: TfcClient,
+  github: GitHub | undefined,
   settings: Settings,
   signal: AbortSignal
 ): Promise<Targets> {
   const target = settings.target
   switch (target.kind) {
+    case 'recorded': {
+      const pullRequest = settings.pullRequest
+      // Settings require a pull request and a token for a re-evaluation.
+      if (!github || !pullRequest) throw new Error('No pull request to re-evaluate.')
+      const runs = await recordedRunsForHead(
+        github,
+        pullRequestLocation(pullRequest),
+        settings.commentLabel
+      )
+      core.info(`Re-evaluating the gates of ${runs.map(run => run.runId ?? run.planId).join(', ')}`)
+      return {
+        targets: runs.map(run => (run.runId ? { runId: run.runId } : { planId: run.planId }))
+      }
+    }
     case 'runs':
       return { targets: target.runIds.map(runId => ({ runId })) }
     case 'plans':
@@ -103,6 +131,26 @@ async function resolveTargets(
       return { targets, ready: found => watch.mayBeOver(describeTarget(found)) }
     }
   }
+}
+
+/**
+ * Moves the tripped gates that an allowed approval or label waives out of the failing ones. Without
+ * a pull request (a push, a merge queue) there is nothing to approve: the gates stay as they are.
+ */
+async function waiveGates(
+  results: WorkspaceResult[],
+  github: GitHub | undefined,
+  settings: Settings
+): Promise<WorkspaceResult[]> {
+  const { overrides, pullRequest } = settings
+  if (!overrides || !pullRequest || !github) return results
+  const tripped = results.some(result => result.gates.length > 0)
+  const reading = tripped
+    ? await readWaiver(github, pullRequestLocation(pullRequest), overrides)
+    : { warnings: [] }
+  for (const warning of reading.warnings) core.warning(warning)
+  if (reading.waiver) core.info(`Override: ${reading.waiver.how} by @${reading.waiver.by}`)
+  return results.map(result => applyOverrides(result, overrides, reading.waiver))
 }
 
 /** One line per tripped gate, prefixed with the workspace when there are several. */

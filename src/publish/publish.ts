@@ -14,6 +14,8 @@ import { buildOutputs, setOutputs } from './outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
+import { planLabels, syncLabels } from './labels.js'
+import { pullRequestLocation } from '../github/pull-request.js'
 
 export { COMMENT_LIMIT } from './comment-parts.js'
 /** The step summary's limit is 1 MiB; stay a little below it. */
@@ -44,6 +46,17 @@ export async function publish(
     if (written.failure) problems.push(written.failure)
   } else if (settings.commentWithoutPullRequest) {
     core.info('No pull request in this event and no pr-number given: no comment is written.')
+  }
+  if (settings.labels && settings.pullRequest) {
+    const { pullRequest } = settings
+    const github = createGitHubClient({ token: pullRequest.token, baseUrl: pullRequest.apiUrl })
+    const warnings = await syncLabels(github, {
+      ...pullRequestLocation(pullRequest),
+      prefix: settings.labels.prefix,
+      wanted: planLabels(results),
+      commitSha
+    })
+    for (const warning of warnings) core.warning(warning)
   }
   await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
   setOutputs(buildOutputs(results, comments))
