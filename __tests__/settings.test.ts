@@ -623,7 +623,7 @@ describe('gates and options', () => {
     const error = problemsOf({ 'fail-on': 'errored, destory, sometimes' })
     expect(error.message).toContain('Input `fail-on` is "destory, sometimes"')
     expect(error.message).toContain(
-      'errored, changes, destroy, replace, drift, policy, advisory, run-task or none'
+      'errored, changes, destroy, replace, drift, policy, advisory, run-task, unapplied or none'
     )
   })
 
@@ -635,8 +635,8 @@ describe('gates and options', () => {
   })
 
   it('rejects an unknown wait-for', () => {
-    const error = problemsOf({ 'wait-for': 'apply' })
-    expect(error.message).toContain('Input `wait-for` is "apply"')
+    const error = problemsOf({ 'wait-for': 'deploy' })
+    expect(error.message).toContain('Input `wait-for` is "deploy"')
   })
 
   it.each([

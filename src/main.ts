@@ -12,6 +12,8 @@ import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
+import { publishApply } from './publish/publish-apply.js'
+import { createCommitStatuses } from './publish/commit-status.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 
@@ -24,8 +26,11 @@ export async function run(): Promise<void> {
     const settings = getSettings()
     const client = createTfcClient({ origin: settings.origin, token: settings.token })
     const targets = await resolveTargets(client, settings, cancellation.signal)
+    const statuses = createCommitStatuses(settings.apply)
     const settled = await mapConcurrent(targets, CONCURRENT_RUNS, target =>
-      inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
+      inspectTarget(client, target, settings, cancellation.signal, targets.length > 1, {
+        applyAwaited: statuses && (run => statuses.pending(run))
+      })
     )
     cancellation.throwIfCancelled()
 
@@ -33,8 +38,12 @@ export async function run(): Promise<void> {
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
+    const publishResults = settings.apply ? publishApply : publish
     const publishProblems =
-      results.length > 0 ? await publish(results, settings, runLink(), cancellation.signal) : []
+      results.length > 0
+        ? await publishResults(results, settings, runLink(), cancellation.signal)
+        : []
+    await statuses?.settle(results)
 
     const problems = [...failures, ...publishProblems, ...gateFailures(results)]
     if (problems.length > 0) core.setFailed(problems.join('\n'))
@@ -62,6 +71,7 @@ async function resolveTargets(
         organization: target.organization,
         workspaces: target.workspaces,
         commitSha: target.commitSha,
+        appliedOnly: settings.waitFor === 'apply',
         timeoutMs: settings.waitTimeoutMs,
         pollIntervalMs: settings.pollIntervalMs,
         log: line => core.info(line),

@@ -9,8 +9,11 @@ import { errorMessage } from './util/error-message.js'
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
 export type SentinelMocksPolicy = 'off' | 'on' | 'required'
-/** Wait for the plan only, or for the run's task stages, policies and cost estimate too. */
-export type WaitFor = 'run' | 'plan'
+/**
+ * Wait for the plan only, for the run's task stages, policies and cost estimate too, or on until
+ * the run's apply is over.
+ */
+export type WaitFor = 'run' | 'plan' | 'apply'
 
 /** How the runs are named: by run IDs, by plan IDs, or found by workspace and commit. */
 export type RunTarget =
@@ -53,6 +56,23 @@ export interface Settings {
   sentinelMocksKeep: boolean
   /** Folder for downloaded files (RUNNER_TEMP or the OS temp folder). */
   tempDir: string
+  /** `wait-for: apply`: where the apply is reported on GitHub (undefined otherwise). */
+  apply?: ApplySettings
+}
+
+/** The apply's GitHub side: the pull requests of the applied commit, and its commit statuses. */
+export interface ApplySettings {
+  /** The applied commit: commit-sha, else the pull request's head, else GITHUB_SHA. */
+  commitSha?: string
+  /** Undefined without a repository or a GitHub token: nothing is written on GitHub. */
+  github?: { token: string; apiUrl: string; repository: Repository }
+  /** The apply comment's policy; undefined with comment: off. */
+  comment?: Exclude<CommentPolicy, 'off'>
+  layout: CommentLayout
+  /** pr-number, when given: the apply comment goes there instead of the commit's pull requests. */
+  prNumber?: number
+  /** A commit status per workspace: pending while waiting, then success or failure. */
+  commitStatus: boolean
 }
 
 /** Where and how the pull request comment is written. */
@@ -107,7 +127,8 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'fail-on': 'errored,policy,run-task',
   'wait-for': 'run',
   'sentinel-mocks': 'false',
-  'sentinel-mocks-keep': 'false'
+  'sentinel-mocks-keep': 'false',
+  'commit-status': 'false'
 }
 /** What users may write (case-insensitive) → what it means. */
 const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
@@ -136,9 +157,10 @@ const FAIL_CONDITIONS: readonly FailCondition[] = [
   'policy',
   'advisory',
   'run-task',
+  'unapplied',
   'none'
 ]
-const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan' }
+const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan', apply: 'apply' }
 
 /** Where a value came from, for messages: the input, or the environment variable it fell back to. */
 interface Sourced {
@@ -193,8 +215,28 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         `pass a token with pull-requests: write (e.g. ${GITHUB_TOKEN_EXAMPLE}) or set comment: off.`
     )
   }
-  const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commenting, report)
+  const waitFor = parseChoice('wait-for', readInput(env, 'wait-for'), WAIT_FOR, report)
+  const applying = waitFor === 'apply'
+  // After the merge the pull requests come from the commit: the plan's comment stays as it was.
+  const commentingOnPlan = commenting && !applying
+  const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commentingOnPlan, report)
   const githubServerUrl = trimUrl(env.GITHUB_SERVER_URL, DEFAULT_GITHUB_SERVER_URL)
+  const commitSha = parsePlannedCommit(env, event, target, report)
+  const failOn = parseFailOn(readInput(env, 'fail-on'), report)
+  const commitStatus = parseBoolean('commit-status', readInput(env, 'commit-status'), report)
+  if (applying && target.kind === 'plans') {
+    report(
+      'Input `wait-for` is "apply" but `plan-id` names plans, which have no apply: give `run-id` ' +
+        'or `workspace` instead, or use wait-for: run.'
+    )
+  }
+  if (!applying && (commitStatus || failOn.includes('unapplied'))) {
+    const given = commitStatus ? 'commit-status: true' : 'fail-on: unapplied'
+    report(
+      `Input \`${commitStatus ? 'commit-status' : 'fail-on'}\` (${given}) is about the apply: ` +
+        'it needs wait-for: apply.'
+    )
+  }
 
   const settings: Settings = {
     token: token?.value ?? '',
@@ -202,18 +244,18 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     target,
     waitTimeoutMs,
     pollIntervalMs,
-    waitFor: parseChoice('wait-for', readInput(env, 'wait-for'), WAIT_FOR, report),
+    waitFor,
     maxMonthlyCostIncrease: parseMaxCostIncrease(
       readInput(env, 'max-monthly-cost-increase'),
       report
     ),
-    commitSha: parsePlannedCommit(env, event, target, report),
+    commitSha,
     repositoryUrl: repository
       ? `${githubServerUrl}/${repository.owner}/${repository.repo}`
       : undefined,
     commentLabel,
     comment:
-      commenting && repository
+      commentingOnPlan && repository
         ? {
             token: githubToken?.value ?? '',
             apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
@@ -223,8 +265,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
             layout: commentMode
           }
         : undefined,
-    commentWithoutPullRequest: comment !== 'off' && prNumber === undefined,
-    failOn: parseFailOn(readInput(env, 'fail-on'), report),
+    commentWithoutPullRequest: comment !== 'off' && prNumber === undefined && !applying,
+    failOn,
     protect: splitList(readInput(env, 'protect')),
     details: parseBoolean('details', readInput(env, 'details'), report),
     sentinelMocks: parseChoice(
@@ -238,7 +280,31 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       readInput(env, 'sentinel-mocks-keep'),
       report
     ),
-    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir()
+    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir(),
+    apply: applying
+      ? {
+          commitSha: commitSha ?? parseAppliedCommit(env, target, report),
+          github:
+            repository && githubToken
+              ? {
+                  token: githubToken.value,
+                  apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
+                  repository
+                }
+              : undefined,
+          comment: comment === 'off' ? undefined : comment,
+          layout: commentMode,
+          prNumber,
+          commitStatus
+        }
+      : undefined
+  }
+  if (applying && (commitStatus || comment !== 'off') && !settings.apply?.github) {
+    const needs = commitStatus ? 'commit-status: true' : `comment: ${comment}`
+    report(
+      `${needs} with wait-for: apply writes on GitHub: it needs GITHUB_REPOSITORY (the runner ` +
+        `sets it) and \`github-token\` (e.g. ${GITHUB_TOKEN_EXAMPLE}); or set comment: off.`
+    )
   }
   if (problems.length > 0) throw new InputError(problems)
   return settings
@@ -486,6 +552,25 @@ function parsePlannedCommit(
   const head =
     'payload' in loaded ? field(loaded.payload, 'pull_request', 'head', 'sha') : undefined
   return typeof head === 'string' && COMMIT_SHA.test(head) ? head.toLowerCase() : undefined
+}
+
+/**
+ * The commit an apply is for, outside pull requests: the pushed commit (GITHUB_SHA), which with
+ * `workspace` is the one whose run was looked up.
+ */
+function parseAppliedCommit(
+  env: NodeJS.ProcessEnv,
+  target: RunTarget,
+  report: Report
+): string | undefined {
+  if (target.kind === 'discover') return target.commitSha || undefined
+  const sha = env.GITHUB_SHA?.trim() ?? ''
+  if (sha === '') return undefined
+  if (!COMMIT_SHA.test(sha)) {
+    report(badValue('GITHUB_SHA', sha, COMMIT_SHA_ADVICE))
+    return undefined
+  }
+  return sha.toLowerCase()
 }
 
 function defaultCommitSha(

@@ -6,6 +6,8 @@ import type { RequestBudget } from './request-budget.js'
 
 /** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
 const OPERATIONS = 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply'
+/** Runs that can be applied: a pushed commit's speculative plan is not the one to wait for. */
+const APPLYING_OPERATIONS = 'plan_and_apply,refresh_only,destroy,empty_apply'
 const RUNS_PAGE_SIZE = 20
 /** Pages read per look-up when the server ignores search[commit]: older runs are not wanted. */
 const MAX_RUN_PAGES = 3
@@ -23,7 +25,8 @@ export interface CommitRunFinder {
 export function createCommitRunFinder(
   client: TfcClient,
   budget: RequestBudget,
-  commitSha: string
+  commitSha: string,
+  options: { appliedOnly?: boolean } = {}
 ): CommitRunFinder {
   const wanted = commitSha.toLowerCase()
   const commitByConfigVersion = new Map<string, string | undefined>()
@@ -46,7 +49,7 @@ export function createCommitRunFinder(
         const response = await budget.schedule(() =>
           client.api<JsonApiDocument>(`/workspaces/${encodeURIComponent(workspaceId)}/runs`, {
             query: {
-              'filter[operation]': OPERATIONS,
+              'filter[operation]': options.appliedOnly ? APPLYING_OPERATIONS : OPERATIONS,
               'search[commit]': commitSha,
               include: 'configuration_version.ingress_attributes',
               'page[number]': pageNumber,

@@ -21,6 +21,8 @@ export interface DiscoveryRequest {
   /** Workspace names; `*` matches any run of characters. */
   workspaces: string[]
   commitSha: string
+  /** Only runs that can be applied (`wait-for: apply`): speculative plans are left out. */
+  appliedOnly?: boolean
   timeoutMs: number
   /** Pause between two rounds of run-list look-ups. */
   pollIntervalMs?: number
@@ -63,7 +65,9 @@ export async function discoverRuns(
 
   const workspaces = await resolveWorkspaces(client, request.organization, request.workspaces)
   const budget = createRequestBudget({ ...RUN_LIST_BUDGET, clock, signal })
-  const finder = createCommitRunFinder(client, budget, commitSha)
+  const finder = createCommitRunFinder(client, budget, commitSha, {
+    appliedOnly: request.appliedOnly
+  })
   const found = new Map<string, DiscoveredRun>()
   const pending = () => workspaces.filter(workspace => !found.has(workspace.id))
 
