@@ -9,7 +9,7 @@ import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy|apply|apply-errored]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -22,6 +22,10 @@ outputs and the job summary.
   --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
   --scenario policy    one run that goes on after its plan: a mandatory OPA policy fails (the
                        run errors), an advisory run task fails, and the cost estimate rises
+  --scenario apply     after the merge (a push): waits for the merge commit's run to apply, then
+                       writes the apply comment on the merged pull request and a commit status
+  --scenario apply-errored
+                       the same, but the apply fails at its last resource (the step fails)
   --log                also print the step's log
   --help               this text`
 
@@ -76,7 +80,8 @@ try {
       'wait-timeout': '2m',
       ...simulation.inputs
     },
-    githubApiUrl: github.url
+    githubApiUrl: github.url,
+    eventName: simulation.eventName
   })
   exitCode = step.code ?? 1
 
@@ -86,6 +91,17 @@ try {
     `Pull request comment (${comments.length} on ${REPOSITORY}#${PR_NUMBER})`,
     comments.map(comment => comment.body).join('\n\n---\n\n') || '(none)'
   )
+  if (github.statuses.length > 0) {
+    section(
+      'Commit statuses',
+      github.statuses
+        .map(
+          status =>
+            `${status.sha.slice(0, 7)} ${status.context}: ${status.state} (${status.description})`
+        )
+        .join('\n')
+    )
+  }
   section('Outputs', formatOutputs(step.outputs))
   section('Job summary', step.summary || '(empty)')
   const mocks = step.outputs['sentinel-mocks-path']

@@ -11,8 +11,10 @@ import { pendingWork } from './tfc/run-progress.js'
 import type { ProgressSnapshot } from './tfc/run-progress.js'
 import type { ApplyOutcome, ApplyReport } from './run/apply.js'
 import {
+  APPLY_OUTCOME_WORDS,
   APPLY_RUN_STATUSES,
   NO_APPLY_COUNTS,
+  applySummaryLine,
   finalApplyOutcome,
   pausedApplyOutcome
 } from './run/apply.js'
@@ -82,8 +84,19 @@ export function leftAwaitingPerson(error: unknown): RunSnapshot {
   throw error
 }
 
-/** What the apply did, read once waiting is over. Problems reading it become warnings. */
+/** What the apply did, read once waiting is over, in one log line. Problems become warnings. */
 export async function readApplyReport(
+  client: TfcClient,
+  snapshot: RunSnapshot,
+  warnings: string[]
+): Promise<ApplyReport> {
+  const report = await buildApplyReport(client, snapshot, warnings)
+  const counted = report.applyStatus === undefined ? '' : ` ${applySummaryLine(report.counts)}`
+  core.info(`${snapshot.runId}: ${APPLY_OUTCOME_WORDS[report.outcome]}.${counted}`)
+  return report
+}
+
+async function buildApplyReport(
   client: TfcClient,
   snapshot: RunSnapshot,
   warnings: string[]
