@@ -267,6 +267,26 @@ describe('wait-for: apply', () => {
     ).toEqual([])
   })
 
+  it('fails when the wait ends during the apply, and leaves no commit status pending', async () => {
+    const run = world.tfc.addRun({
+      workspace: 'app-slow',
+      operation: 'plan_and_apply',
+      statuses: [{ plan: 'finished', run: 'applying' }]
+    })
+
+    const step = await push({
+      'run-id': run.id,
+      'commit-sha': HEAD_SHA,
+      'commit-status': 'true',
+      'wait-timeout': '1s'
+    })
+
+    expect(step.code).toBe(1)
+    expect(step.annotations.errors.join('\n')).toContain('run status "applying"')
+    const statuses = world.github.statuses.filter(s => s.context === 'terraform/apply (app-slow)')
+    expect(statuses.map(s => s.state)).toEqual(['pending', 'error'])
+  })
+
   it('on a direct push without a pull request writes the job summary only, and says so', async () => {
     const run = addApplyRun('app-direct', 'applied')
     const before = world.github.comments.length

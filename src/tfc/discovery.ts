@@ -114,6 +114,12 @@ function notFoundError(request: DiscoveryRequest, missing: WorkspaceRef[]): RunD
     "- the workspace's VCS triggers (trigger paths or patterns) skipped this commit;",
     '- the pull request comes from a fork: HCP Terraform runs no plans for pull requests from forks;',
     "- commit-sha is not the pull request's head commit (GitHub's merge commit never gets a run);",
+    ...(request.appliedOnly
+      ? [
+          '- with wait-for: apply only runs that can be applied count: the workspace must track ' +
+            'the pushed branch (speculative plans are never applied);'
+        ]
+      : []),
     '- the VCS webhook is slow: raise wait-timeout.'
   ].join('\n')
   return new RunDiscoveryError(
