@@ -129,6 +129,33 @@ describe('wait-for: apply', () => {
     expect(everythingShown(world)).not.toContain(SECRET_OUTPUT)
   })
 
+  it('reports several workspaces in one combined comment, with the worst status and the sums', async () => {
+    addApplyRun('svc-api', 'applied', { commitSha: HEAD_SHA, applyCounts: { add: 2, change: 1 } })
+    addApplyRun('svc-web', 'discarded', {
+      commitSha: HEAD_SHA,
+      statuses: [{ plan: 'finished', run: 'discarded' }]
+    })
+
+    const step = await push({
+      workspace: 'svc-*',
+      organization: 'acme',
+      'comment-mode': 'combined'
+    })
+
+    expect(step.code).toBe(0)
+    expect(step.outputs).toMatchObject({
+      workspace: 'svc-api,svc-web',
+      'apply-status': 'discarded',
+      'applied-add': '2',
+      'applied-change': '1'
+    })
+    expect(JSON.parse(step.outputs['terraform-outputs'])).toEqual({ 'svc-api': {}, 'svc-web': {} })
+    const [combined, ...others] = applyComments(MERGED_PR, 'combined')
+    expect(others).toEqual([])
+    expect(combined.body).toContain('Terraform applies for 2 workspaces')
+    expect(applyComments(MERGED_PR, 'svc-api')).toEqual([])
+  })
+
   it('fails the step on an errored apply and names the resource and main.tf:2 in the comment and the summary', async () => {
     const run = addApplyRun('app-errored', 'errored', {
       applyLogText: applyLog('apply-json-with-provisioner-error__apply.log'),
