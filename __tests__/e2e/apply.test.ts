@@ -327,4 +327,20 @@ describe('wait-for: apply', () => {
     expect(world.github.comments).toHaveLength(before)
     expect(plainText(step.summary)).toContain('Terraform apply: applied')
   })
+
+  it('warns, naming the permission, when GitHub refuses to list the commit’s pull requests', async () => {
+    const run = addApplyRun('app-unlisted', 'applied')
+    world.github.faults.push({
+      match: req => req.path.endsWith('/pulls') && req.path.includes('/commits/'),
+      status: 403,
+      body: { message: 'Resource not accessible by integration' }
+    })
+
+    const step = await push({ 'run-id': run.id, 'commit-sha': HEAD_SHA })
+
+    expect(step.code).toBe(0)
+    expect(step.annotations.warnings.join('\n')).toContain('pull-requests: write')
+    expect(applyComments(MERGED_PR, 'app-unlisted')).toEqual([])
+    expect(step.outputs['apply-status']).toBe('applied')
+  })
 })

@@ -14,6 +14,7 @@ import type { GitHub } from './github.js'
 import { postComment } from './publish.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
+import { githubMessage, isRateLimit, statusOf } from './github-errors.js'
 
 /** GitHub rejects comment bodies longer than this. */
 const COMMENT_LIMIT = 65536
@@ -63,6 +64,15 @@ export async function publishApplyComments(
   return { posted }
 }
 
+function listCommitPulls(github: GitHub, target: GitHubSettings, commitSha: string) {
+  return github.paginate(github.rest.repos.listPullRequestsAssociatedWithCommit, {
+    owner: target.repository.owner,
+    repo: target.repository.repo,
+    commit_sha: commitSha,
+    per_page: 100
+  })
+}
+
 /** pr-number, else the pull requests GitHub associates with the commit; none says so. */
 async function pullRequestNumbers(github: GitHub, apply: ApplySettings): Promise<number[]> {
   if (apply.prNumber !== undefined) return [apply.prNumber]
@@ -74,12 +84,17 @@ async function pullRequestNumbers(github: GitHub, apply: ApplySettings): Promise
     )
     return []
   }
-  const pulls = await github.paginate(github.rest.repos.listPullRequestsAssociatedWithCommit, {
-    owner: target.repository.owner,
-    repo: target.repository.repo,
-    commit_sha: commitSha,
-    per_page: 100
-  })
+  let pulls: Awaited<ReturnType<typeof listCommitPulls>>
+  try {
+    pulls = await listCommitPulls(github, target, commitSha)
+  } catch (error) {
+    if (statusOf(error) !== 403 || isRateLimit(error)) throw error
+    core.warning(
+      `No apply comment written: GitHub refused to list the pull requests of ${shortSha(commitSha)} ` +
+        `(403 "${githubMessage(error)}"). The job needs \`permissions: pull-requests: write\`.`
+    )
+    return []
+  }
   // The pull request that merged the commit first, then open ones that contain it.
   const ordered = [
     ...pulls.filter(pull => pull.merge_commit_sha?.toLowerCase() === commitSha),
