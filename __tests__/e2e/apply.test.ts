@@ -231,6 +231,25 @@ describe('wait-for: apply', () => {
     ).toEqual([])
   })
 
+  it('reports a run without changes as nothing to apply, and comment: changes-only leaves it alone', async () => {
+    const run = world.tfc.addRun({
+      workspace: 'app-unchanged',
+      operation: 'plan_and_apply',
+      planJson: fixture('plan-no-changes.json'),
+      statuses: ['running', 'finished']
+    })
+
+    const step = await push({ 'run-id': run.id, 'commit-sha': HEAD_SHA, comment: 'changes-only' })
+
+    expect(step.code).toBe(0)
+    expect(step.outputs).toMatchObject({
+      'run-status': 'planned_and_finished',
+      'apply-status': 'nothing-to-apply'
+    })
+    expect(applyComments(MERGED_PR, 'app-unchanged')).toEqual([])
+    expect(plainText(step.summary)).toContain('Terraform apply: nothing to apply')
+  })
+
   it('reads a plain-text apply log of an older run given by run-id', async () => {
     const run = addApplyRun('app-legacy', 'applied', {
       planJson: undefined,
