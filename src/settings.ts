@@ -221,22 +221,6 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const commentingOnPlan = commenting && !applying
   const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commentingOnPlan, report)
   const githubServerUrl = trimUrl(env.GITHUB_SERVER_URL, DEFAULT_GITHUB_SERVER_URL)
-  const commitSha = parsePlannedCommit(env, event, target, report)
-  const failOn = parseFailOn(readInput(env, 'fail-on'), report)
-  const commitStatus = parseBoolean('commit-status', readInput(env, 'commit-status'), report)
-  if (applying && target.kind === 'plans') {
-    report(
-      'Input `wait-for` is "apply" but `plan-id` names plans, which have no apply: give `run-id` ' +
-        'or `workspace` instead, or use wait-for: run.'
-    )
-  }
-  if (!applying && (commitStatus || failOn.includes('unapplied'))) {
-    const given = commitStatus ? 'commit-status: true' : 'fail-on: unapplied'
-    report(
-      `Input \`${commitStatus ? 'commit-status' : 'fail-on'}\` (${given}) is about the apply: ` +
-        'it needs wait-for: apply.'
-    )
-  }
 
   const settings: Settings = {
     token: token?.value ?? '',
@@ -249,7 +233,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       readInput(env, 'max-monthly-cost-increase'),
       report
     ),
-    commitSha,
+    commitSha: parsePlannedCommit(env, event, target, report),
     repositoryUrl: repository
       ? `${githubServerUrl}/${repository.owner}/${repository.repo}`
       : undefined,
@@ -266,7 +250,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           }
         : undefined,
     commentWithoutPullRequest: comment !== 'off' && prNumber === undefined && !applying,
-    failOn,
+    failOn: parseFailOn(readInput(env, 'fail-on'), report),
     protect: splitList(readInput(env, 'protect')),
     details: parseBoolean('details', readInput(env, 'details'), report),
     sentinelMocks: parseChoice(
@@ -280,32 +264,14 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       readInput(env, 'sentinel-mocks-keep'),
       report
     ),
-    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir(),
-    apply: applying
-      ? {
-          commitSha: commitSha ?? parseAppliedCommit(env, target, report),
-          github:
-            repository && githubToken
-              ? {
-                  token: githubToken.value,
-                  apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
-                  repository
-                }
-              : undefined,
-          comment: comment === 'off' ? undefined : comment,
-          layout: commentMode,
-          prNumber,
-          commitStatus
-        }
-      : undefined
+    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir()
   }
-  if (applying && (commitStatus || comment !== 'off') && !settings.apply?.github) {
-    const needs = commitStatus ? 'commit-status: true' : `comment: ${comment}`
-    report(
-      `${needs} with wait-for: apply writes on GitHub: it needs GITHUB_REPOSITORY (the runner ` +
-        `sets it) and \`github-token\` (e.g. ${GITHUB_TOKEN_EXAMPLE}); or set comment: off.`
-    )
-  }
+  settings.apply = parseApplySettings(
+    env,
+    settings,
+    { comment, layout: commentMode, prNumber, githubToken: githubToken?.value, repository },
+    report
+  )
   if (problems.length > 0) throw new InputError(problems)
   return settings
 }
@@ -552,6 +518,63 @@ function parsePlannedCommit(
   const head =
     'payload' in loaded ? field(loaded.payload, 'pull_request', 'head', 'sha') : undefined
   return typeof head === 'string' && COMMIT_SHA.test(head) ? head.toLowerCase() : undefined
+}
+
+/**
+ * `wait-for: apply`: the applied commit and where the apply is reported on GitHub; undefined
+ * otherwise. The apply's inputs without wait-for: apply, and plan IDs with it, are problems.
+ */
+function parseApplySettings(
+  env: NodeJS.ProcessEnv,
+  settings: Settings,
+  where: {
+    comment: CommentPolicy
+    layout: CommentLayout
+    prNumber: number | undefined
+    githubToken: string | undefined
+    repository: Repository | undefined
+  },
+  report: Report
+): ApplySettings | undefined {
+  const { comment, repository, githubToken } = where
+  const commitStatus = parseBoolean('commit-status', readInput(env, 'commit-status'), report)
+  if (settings.waitFor !== 'apply') {
+    if (commitStatus || settings.failOn.includes('unapplied')) {
+      const [name, given] = commitStatus
+        ? ['commit-status', 'commit-status: true']
+        : ['fail-on', 'fail-on: unapplied']
+      report(`Input \`${name}\` (${given}) is about the apply: it needs wait-for: apply.`)
+    }
+    return undefined
+  }
+  if (settings.target.kind === 'plans') {
+    report(
+      'Input `wait-for` is "apply" but `plan-id` names plans, which have no apply: give `run-id` ' +
+        'or `workspace` instead, or use wait-for: run.'
+    )
+  }
+  const writing = repository && githubToken
+  if ((commitStatus || comment !== 'off') && !writing) {
+    const needs = commitStatus ? 'commit-status: true' : `comment: ${comment}`
+    report(
+      `${needs} with wait-for: apply writes on GitHub: it needs GITHUB_REPOSITORY (the runner ` +
+        `sets it) and \`github-token\` (e.g. ${GITHUB_TOKEN_EXAMPLE}); or set comment: off.`
+    )
+  }
+  return {
+    commitSha: settings.commitSha ?? parseAppliedCommit(env, settings.target, report),
+    github: writing
+      ? {
+          token: githubToken,
+          apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
+          repository
+        }
+      : undefined,
+    comment: comment === 'off' ? undefined : comment,
+    layout: where.layout,
+    prNumber: where.prNumber,
+    commitStatus
+  }
 }
 
 /**
