@@ -11,14 +11,12 @@ import { renderApplyComment } from '../render/apply-report.js'
 import type { ApplyRenderOptions } from '../render/apply-report.js'
 import { createGitHubClient } from './github.js'
 import type { GitHub } from './github.js'
-import { postComment } from './publish.js'
+import { COMMENT_LIMIT, postComment } from './publish.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { githubMessage, isRateLimit, statusOf } from './github-errors.js'
 
-/** GitHub rejects comment bodies longer than this. */
-const COMMENT_LIMIT = 65536
-/** A commit on a long-lived branch can belong to many pull requests: the newest few are enough. */
+/** A commit on a long-lived branch can belong to many pull requests: the first few are enough. */
 const MAX_PULL_REQUESTS = 5
 
 type GitHubSettings = NonNullable<ApplySettings['github']>
