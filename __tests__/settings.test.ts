@@ -593,6 +593,21 @@ describe('comment inputs', () => {
     )
   })
 
+  it.each([
+    [undefined, 'summary'],
+    ['split', 'split'],
+    ['Summary', 'summary']
+  ])('comment-overflow %j is %s', (value, overflow) => {
+    const inputs: Record<string, string> = value === undefined ? {} : { 'comment-overflow': value }
+    expect(onPullRequest(inputs).comment?.overflow).toBe(overflow)
+  })
+
+  it('rejects an unknown comment-overflow', () => {
+    expect(problemsOf({ 'comment-overflow': 'truncate' }).message).toContain(
+      'Input `comment-overflow` is "truncate": use summary or split'
+    )
+  })
+
   it('keeps any one-line label up to 100 characters', () => {
     const label = 'staging <eu> "west" --> ' + 'x'.repeat(76)
     expect(settingsOf({ 'comment-label': label }).commentLabel).toBe(label)

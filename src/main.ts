@@ -6,7 +6,9 @@ import type { Settings } from './settings.js'
 import { createTfcClient } from './tfc/client.js'
 import type { TfcClient } from './tfc/client.js'
 import { discoverRuns } from './tfc/discovery.js'
-import { mapConcurrent } from './util/concurrency.js'
+import { watchRunList } from './tfc/run-list-watch.js'
+import { isPlanOver, isRunOver } from './tfc/run-progress.js'
+import { createLimiter } from './util/concurrency.js'
 import { inspectTarget } from './inspect.js'
 import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
@@ -17,19 +19,38 @@ import { createCommitStatuses } from './publish/commit-status.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 
-/** How many runs are awaited at once: enough for a monorepo, gentle on the API's rate limit. */
-const CONCURRENT_RUNS = 4
+/**
+ * How many runs are awaited and read at once. The client's request budget keeps the API's rate
+ * limits; discovered runs wait in the organization's run list until they may be over.
+ */
+const CONCURRENT_RUNS = 8
+
+/** What to inspect, and (for discovered runs) when each may start to be awaited on its own. */
+interface Targets {
+  targets: InspectTarget[]
+  ready?: (target: InspectTarget) => Promise<void>
+}
 
 export async function run(): Promise<void> {
   const cancellation = watchCancellation()
   try {
     const settings = getSettings()
-    const client = createTfcClient({ origin: settings.origin, token: settings.token })
-    const targets = await resolveTargets(client, settings, cancellation.signal)
+    const client = createTfcClient({
+      origin: settings.origin,
+      token: settings.token,
+      signal: cancellation.signal
+    })
+    const { targets, ready } = await resolveTargets(client, settings, cancellation.signal)
     const statuses = createCommitStatuses(settings.apply)
-    const settled = await mapConcurrent(targets, CONCURRENT_RUNS, target =>
-      inspectTarget(client, target, settings, cancellation.signal, targets.length > 1, {
-        applyAwaited: statuses && (run => statuses.pending(run))
+    const limit = createLimiter(CONCURRENT_RUNS)
+    const settled = await Promise.allSettled(
+      targets.map(async target => {
+        await ready?.(target)
+        return limit(() =>
+          inspectTarget(client, target, settings, cancellation.signal, targets.length > 1, {
+            applyAwaited: statuses && (run => statuses.pending(run))
+          })
+        )
       })
     )
     cancellation.throwIfCancelled()
@@ -59,13 +80,13 @@ async function resolveTargets(
   client: TfcClient,
   settings: Settings,
   signal: AbortSignal
-): Promise<InspectTarget[]> {
+): Promise<Targets> {
   const target = settings.target
   switch (target.kind) {
     case 'runs':
-      return target.runIds.map(runId => ({ runId }))
+      return { targets: target.runIds.map(runId => ({ runId })) }
     case 'plans':
-      return target.planIds.map(planId => ({ planId }))
+      return { targets: target.planIds.map(planId => ({ planId })) }
     case 'discover': {
       const runs = await discoverRuns(client, {
         organization: target.organization,
@@ -77,7 +98,21 @@ async function resolveTargets(
         log: line => core.info(line),
         signal
       })
-      return runs.map(found => ({ runId: found.runId }))
+      const targets = runs.map(found => ({ runId: found.runId }))
+      // An apply is awaited run by run: each one's own wait reports a run left awaiting a person
+      // (and sets its pending commit status) when the run list would only time it out.
+      if (runs.length === 1 || settings.waitFor === 'apply') return { targets }
+      const watch = watchRunList(client, {
+        organization: target.organization,
+        commitSha: target.commitSha,
+        runs,
+        isOver: settings.waitFor === 'run' ? isRunOver : isPlanOver,
+        timeoutMs: settings.waitTimeoutMs,
+        pollIntervalMs: settings.pollIntervalMs,
+        log: line => core.info(line),
+        signal
+      })
+      return { targets, ready: found => watch.mayBeOver(describeTarget(found)) }
     }
   }
 }

@@ -8,6 +8,8 @@ import { errorMessage } from './util/error-message.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
+/** What a comment too long for GitHub does: shortened (the job summary has all), or split in parts. */
+export type CommentOverflow = 'summary' | 'split'
 export type SentinelMocksPolicy = 'off' | 'on' | 'required'
 /**
  * Wait for the plan only, for the run's task stages, policies and cost estimate too, or on until
@@ -85,6 +87,7 @@ export interface CommentSettings {
   prNumber: number
   policy: Exclude<CommentPolicy, 'off'>
   layout: CommentLayout
+  overflow: CommentOverflow
 }
 
 interface Repository {
@@ -123,6 +126,7 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'poll-interval': '3s',
   comment: 'update',
   'comment-mode': 'per-workspace',
+  'comment-overflow': 'summary',
   details: 'true',
   'fail-on': 'errored,policy,run-task',
   'wait-for': 'run',
@@ -142,6 +146,10 @@ const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
 const COMMENT_LAYOUTS: Readonly<Record<string, CommentLayout>> = {
   'per-workspace': 'per-workspace',
   combined: 'combined'
+}
+const COMMENT_OVERFLOWS: Readonly<Record<string, CommentOverflow>> = {
+  summary: 'summary',
+  split: 'split'
 }
 const SENTINEL_MOCKS_POLICIES: Readonly<Record<string, SentinelMocksPolicy>> = {
   false: 'off',
@@ -206,6 +214,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     COMMENT_LAYOUTS,
     report
   )
+  const commentOverflow = parseChoice(
+    'comment-overflow',
+    readInput(env, 'comment-overflow'),
+    COMMENT_OVERFLOWS,
+    report
+  )
   const commentLabel = parseCommentLabel(readInput(env, 'comment-label'), report)
   const prNumber = parsePrNumber(env, comment !== 'off', event, report)
   const commenting = comment !== 'off' && prNumber !== undefined
@@ -246,7 +260,8 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
             repository,
             prNumber,
             policy: comment,
-            layout: commentMode
+            layout: commentMode,
+            overflow: commentOverflow
           }
         : undefined,
     commentWithoutPullRequest: comment !== 'off' && prNumber === undefined && !applying,

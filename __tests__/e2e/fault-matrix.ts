@@ -905,9 +905,10 @@ function expectInert(markdown: string): string[] {
   const shown = visibleText(proseOf(markdown).replace(/^<!--[^\n]*-->/, ''))
   expect(shown).not.toMatch(/@[A-Za-z0-9]/)
   expect(shown).not.toMatch(/#\d/)
-  // The only hidden comment is our own marker, on the first line.
-  expect(markdown.split('<!--')).toHaveLength(2)
+  // The only hidden comments are our own: the marker on the first line, the record on the last.
+  expect(markdown.split('<!--')).toHaveLength(3)
   expect(markdown.startsWith(MARKER)).toBe(true)
+  expect(markdown).toMatch(/\n<!-- tfc-plan-summary-record \{[^\n<>]*\} -->$/)
   return [...new Set(tags.map(([, name]) => name.toLowerCase()))]
 }
 

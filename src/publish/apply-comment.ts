@@ -42,7 +42,9 @@ export async function publishApplyComments(
         ...apply.github,
         prNumber,
         policy: apply.comment,
-        layout: apply.layout
+        layout: apply.layout,
+        // An apply comment shrinks to fit (the job summary has everything): it is never split.
+        overflow: 'summary'
       }
       for (const group of groups) {
         if (signal.aborted) return { posted }

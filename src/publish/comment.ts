@@ -13,7 +13,9 @@ import type { GitHub } from './github.js'
 import { describeFailure, githubMessage, isRateLimit, statusOf } from './github-errors.js'
 import { tokenLogin } from './identity.js'
 import type { CommentPolicy } from '../settings.js'
-import { shortSha } from '../render/markdown.js'
+import { hasCommentMarkerFor, shortSha } from '../render/markdown.js'
+import type { CommentRecord } from './comment-record.js'
+import { readCommentRecord } from './comment-record.js'
 
 export interface CommentRequest {
   owner: string
@@ -193,7 +195,7 @@ async function updateComment(
 
 async function deleteComment(
   github: GitHub,
-  request: CommentRequest,
+  request: CommentLocation,
   comment: IssueComment
 ): Promise<void> {
   try {
@@ -240,7 +242,9 @@ async function hideEarlier(
   return warnings
 }
 
-async function listComments(github: GitHub, request: CommentRequest): Promise<IssueComment[]> {
+type CommentLocation = Pick<CommentRequest, 'owner' | 'repo' | 'issueNumber'>
+
+async function listComments(github: GitHub, request: CommentLocation): Promise<IssueComment[]> {
   return github.paginate(github.rest.issues.listComments, {
     owner: request.owner,
     repo: request.repo,
@@ -257,6 +261,56 @@ async function findOwnComments(github: GitHub, request: CommentRequest): Promise
   if (marked.length === 0) return []
   const self = await tokenLogin(github)
   return self ? ownComments(marked, request, self) : []
+}
+
+/**
+ * Deletes this identity's comments whose marker (first line) is one of `markers`, e.g. the parts a
+ * shorter comment no longer needs; anyone else's are left alone. Returns how many were deleted.
+ */
+export async function deleteOwnMarkedComments(
+  github: GitHub,
+  location: CommentLocation,
+  markers: ReadonlySet<string>
+): Promise<number> {
+  const marked = (await listComments(github, location)).filter(comment =>
+    markers.has((comment.body ?? '').split('\n', 1)[0])
+  )
+  if (marked.length === 0) return 0
+  const self = await tokenLogin(github)
+  const own = marked.filter(comment => self !== undefined && comment.user?.login === self)
+  for (const comment of own) await deleteComment(github, location, comment)
+  return own.length
+}
+
+export interface RecordedComment {
+  id: number
+  /** The comment's first line: its marker. */
+  marker: string
+  record: CommentRecord
+}
+
+/**
+ * This identity's sticky plan comments for `label` on a pull request (every workspace key), with
+ * what each recorded; comments without a readable record are left out.
+ */
+export async function readRecordedComments(
+  github: GitHub,
+  location: CommentLocation,
+  label: string
+): Promise<RecordedComment[]> {
+  const ours = (await listComments(github, location)).filter(
+    comment => comment.body !== undefined && hasCommentMarkerFor(comment.body, label)
+  )
+  if (ours.length === 0) return []
+  const self = await tokenLogin(github)
+  return ours
+    .filter(comment => comment.user?.login === self)
+    .sort((a, b) => a.id - b.id)
+    .flatMap(comment => {
+      const body = comment.body ?? ''
+      const record = readCommentRecord(body)
+      return record ? [{ id: comment.id, marker: body.split('\n', 1)[0], record }] : []
+    })
 }
 
 /** Comments that start with the marker and were written by `login`, oldest first. */

@@ -277,7 +277,19 @@ export function bullet(safeInline: string): string {
  * comment. Rendered content can never contain a marker: text escapes `<`, code blocks break `<!--`.
  */
 export function commentMarker(workspaceKey: string, label: string): string {
-  return `<!-- tfc-plan-summary:${markerPart(workspaceKey)}:${markerPart(label)} -->`
+  return `${MARKER_START}${markerPart(workspaceKey)}${commentMarkerEnd(label)}`
+}
+
+const MARKER_START = '<!-- tfc-plan-summary:'
+
+/** Whether a comment body starts with one of our markers for `label`, whatever its workspace key. */
+export function hasCommentMarkerFor(body: string, label: string): boolean {
+  const firstLine = body.split('\n', 1)[0]
+  return firstLine.startsWith(MARKER_START) && firstLine.endsWith(commentMarkerEnd(label))
+}
+
+function commentMarkerEnd(label: string): string {
+  return `:${markerPart(label)} -->`
 }
 
 function markerPart(value: string): string {

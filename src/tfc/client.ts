@@ -6,6 +6,7 @@ import { systemClock } from '../util/clock.js'
 import type { Clock } from '../util/clock.js'
 import { TfcApiError, TfcConnectionError, apiErrorMessage } from './errors.js'
 import { discardBody, fetchStream, fetchText } from './http.js'
+import { createApiPace } from './api-pace.js'
 
 export interface ApiRequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -54,9 +55,11 @@ export interface TfcClientOptions {
   maxRetries?: number
   /** No retry is started once a request has taken this long in all (default 2 min). */
   maxRetryElapsedMs?: number
-  /** Time for retry pauses and limits (default: the system clock). */
+  /** Time for retry pauses, limits and the request budget (default: the system clock). */
   clock?: Clock
   random?: () => number
+  /** Cancels waits for room in the request budget. */
+  signal?: AbortSignal
 }
 
 const MEDIA_TYPE = 'application/vnd.api+json'
@@ -88,6 +91,8 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
   const maxRetryElapsedMs = options.maxRetryElapsedMs ?? DEFAULT_MAX_RETRY_ELAPSED_MS
   const random = options.random ?? Math.random
   const clock = options.clock ?? systemClock
+  // Every API request of the step, retries included, goes through one budget (see api-pace.ts).
+  const pace = createApiPace(clock, options.signal)
 
   /** Messages are built from server text; make sure the token can never be echoed back. */
   const scrub = (message: string): string =>
@@ -182,7 +187,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       const answer = await retrying(
         `${method} ${url.href}`,
         IDEMPOTENT_METHODS.has(method),
-        () => fetchText(url, init, timeoutMs),
+        () => pace.schedule(method, url, () => fetchText(url, init, timeoutMs)),
         () => undefined,
         ({ status, text }) =>
           isSuccess(status) ? notJsonMessage(label, status) : apiErrorMessage(label, status, text),
@@ -214,7 +219,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       const response = await retrying(
         `GET ${url.href}`,
         true,
-        () => fetchStream(url, init, timeoutMs),
+        () => pace.schedule('GET', url, () => fetchStream(url, init, timeoutMs)),
         discardBody,
         ({ status }) => `${label}: HTTP ${status}`
       )
