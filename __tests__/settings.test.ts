@@ -638,7 +638,7 @@ describe('gates and options', () => {
     const error = problemsOf({ 'fail-on': 'errored, destory, sometimes' })
     expect(error.message).toContain('Input `fail-on` is "destory, sometimes"')
     expect(error.message).toContain(
-      'errored, changes, destroy, replace, drift, policy, advisory, run-task or none'
+      'errored, changes, destroy, replace, drift, policy, advisory, run-task, unapplied or none'
     )
   })
 
@@ -650,8 +650,8 @@ describe('gates and options', () => {
   })
 
   it('rejects an unknown wait-for', () => {
-    const error = problemsOf({ 'wait-for': 'apply' })
-    expect(error.message).toContain('Input `wait-for` is "apply"')
+    const error = problemsOf({ 'wait-for': 'deploy' })
+    expect(error.message).toContain('Input `wait-for` is "deploy"')
   })
 
   it.each([
@@ -863,5 +863,82 @@ describe('overrides, labels, re-evaluation and merge queues', () => {
       workspaces: ['network'],
       commitSha: HEAD_SHA
     })
+  })
+})
+
+describe('wait-for: apply', () => {
+  const onPush = {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_SHA: MERGE_SHA,
+    GITHUB_REPOSITORY: 'octo/infra',
+    GITHUB_API_URL: 'https://ghe.example.com/api/v3/'
+  }
+  const applying = { 'wait-for': 'apply', 'github-token': 'ghs_tokenValue' }
+
+  it('reports on the pushed commit: GITHUB_SHA, the GitHub API, the comment policy and layout', () => {
+    const settings = settingsOf({ ...applying, 'comment-mode': 'combined' }, onPush)
+    expect(settings.waitFor).toBe('apply')
+    // The plan's comment settings stay unset: the apply finds its pull requests itself.
+    expect(settings.comment).toBeUndefined()
+    expect(settings.commentWithoutPullRequest).toBe(false)
+    expect(settings.apply).toEqual({
+      commitSha: MERGE_SHA,
+      github: {
+        token: 'ghs_tokenValue',
+        apiUrl: 'https://ghe.example.com/api/v3',
+        repository: { owner: 'octo', repo: 'infra' }
+      },
+      comment: 'update',
+      layout: 'combined',
+      prNumber: undefined,
+      commitStatus: false
+    })
+  })
+
+  it('takes commit-sha over GITHUB_SHA, and pr-number as the one pull request to comment on', () => {
+    const settings = settingsOf(
+      { ...applying, 'commit-sha': HEAD_SHA.toUpperCase(), 'pr-number': '42', comment: 'off' },
+      onPush
+    )
+    expect(settings.apply).toMatchObject({ commitSha: HEAD_SHA, prNumber: 42 })
+    expect(settings.apply?.comment).toBeUndefined()
+  })
+
+  it('looks up the workspace run of the pushed commit', () => {
+    const settings = getSettings(
+      envOf({ token: TOKEN, ...applying, workspace: 'app', organization: 'acme' }, onPush)
+    )
+    expect(settings.target).toMatchObject({ kind: 'discover', commitSha: MERGE_SHA })
+    expect(settings.apply?.commitSha).toBe(MERGE_SHA)
+  })
+
+  it('refuses plan-id, which has no apply', () => {
+    const error = problemsOf(
+      { ...applying, 'run-id': '', 'plan-id': 'plan-Vz6hsV3ujRzuDbCK' },
+      onPush
+    )
+    expect(error.message).toContain('`plan-id` names plans, which have no apply')
+  })
+
+  it('refuses commit-status and fail-on: unapplied without wait-for: apply', () => {
+    expect(problemsOf({ 'commit-status': 'true' }).message).toContain(
+      'Input `commit-status` (commit-status: true) is about the apply: it needs wait-for: apply.'
+    )
+    expect(problemsOf({ 'fail-on': 'errored,unapplied' }).message).toContain(
+      'it needs wait-for: apply'
+    )
+    expect(problemsOf({ 'commit-status': 'maybe' }).message).toContain(
+      'Input `commit-status` is "maybe"'
+    )
+  })
+
+  it('needs GITHUB_REPOSITORY and a token to write on GitHub, unless comment is off', () => {
+    const withoutRepository = { ...onPush, GITHUB_REPOSITORY: '' }
+    expect(problemsOf({ 'wait-for': 'apply' }, withoutRepository).message).toContain(
+      'comment: update with wait-for: apply writes on GitHub'
+    )
+    expect(
+      settingsOf({ 'wait-for': 'apply', comment: 'off' }, withoutRepository).apply
+    ).toMatchObject({ github: undefined, comment: undefined })
   })
 })

@@ -9,7 +9,7 @@ import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy|gated|waived]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy|gated|waived|apply|apply-errored]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -24,6 +24,10 @@ outputs and the job summary.
                        run errors), an advisory run task fails, and the cost estimate rises
   --scenario gated     one run whose destroys trip a destroy gate; the comment says who can waive it
   --scenario waived    the same, waived by an approving review of the head commit
+  --scenario apply     after the merge (a push): waits for the merge commit's run to apply, then
+                       writes the apply comment on the merged pull request and a commit status
+  --scenario apply-errored
+                       the same, but the apply fails at its last resource (the step fails)
   --log                also print the step's log
   --help               this text`
 
@@ -78,7 +82,8 @@ try {
       'wait-timeout': '2m',
       ...simulation.inputs
     },
-    githubApiUrl: github.url
+    githubApiUrl: github.url,
+    eventName: simulation.eventName
   })
   exitCode = step.code ?? 1
 
@@ -88,6 +93,17 @@ try {
     `Pull request comment (${comments.length} on ${REPOSITORY}#${PR_NUMBER})`,
     comments.map(comment => comment.body).join('\n\n---\n\n') || '(none)'
   )
+  if (github.statuses.length > 0) {
+    section(
+      'Commit statuses',
+      github.statuses
+        .map(
+          status =>
+            `${status.sha.slice(0, 7)} ${status.context}: ${status.state} (${status.description})`
+        )
+        .join('\n')
+    )
+  }
   section('Outputs', formatOutputs(step.outputs))
   section('Job summary', step.summary || '(empty)')
   const mocks = step.outputs['sentinel-mocks-path']

@@ -40,6 +40,14 @@ const SCENARIOS = {
     const run = tfc.addRun(demoRun('networking-staging', plan))
     return { 'run-id': run.id, 'sentinel-mocks': 'true' }
   },
+  apply(tfc, plan) {
+    const run = tfc.addRun(applyRun('networking-prod', plan, 'applied'))
+    return { 'run-id': run.id, 'wait-for': 'apply', 'commit-status': 'true' }
+  },
+  'apply-errored'(tfc, plan) {
+    const run = tfc.addRun(applyRun('networking-prod', plan, 'errored'))
+    return { 'run-id': run.id, 'wait-for': 'apply', 'commit-status': 'true' }
+  },
   policy(tfc, plan) {
     const run = tfc.addRun({
       ...demoRun('networking-staging', plan),
@@ -73,6 +81,8 @@ const DESTROY_GATE = {
 }
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS)
+/** Scenarios that run after the merge, on the push of the merge commit. */
+const PUSH_SCENARIOS = new Set(['apply', 'apply-errored'])
 
 /**
  * Post-plan results of the policy scenario, as HCP Terraform would report them.
@@ -160,10 +170,94 @@ function demoRun(workspace, planJson) {
 }
 
 /**
+ * The merge commit's run of the apply scenarios: auto-applied after its plan, with the log
+ * Terraform would write for the plan's resources; `errored` fails at the last one.
+ * @param {string} workspace @param {string} planJson @param {'applied' | 'errored'} final
+ */
+function applyRun(workspace, planJson, final) {
+  const plan = JSON.parse(planJson)
+  /** @type {{ address: string, change: { actions: string[] } }[]} */
+  const changes = (plan.resource_changes ?? []).filter(
+    (/** @type {{ change: { actions: string[] } }} */ change) =>
+      !['no-op', 'read'].includes(change.change.actions.join(','))
+  )
+  const line = (/** @type {object} */ entry) => JSON.stringify({ '@level': 'info', ...entry })
+  const hook = (/** @type {string} */ addr, /** @type {string} */ action) => ({
+    resource: { addr },
+    action
+  })
+  const actionOf = (/** @type {string[]} */ actions) =>
+    actions.length > 1 ? 'replace' : actions[0] === 'update' ? 'update' : actions[0]
+  const failing = final === 'errored' ? changes.at(-1) : undefined
+  const lines = changes.flatMap(({ address, change }) => {
+    const action = actionOf(change.actions)
+    const start = line({ type: 'apply_start', hook: hook(address, action) })
+    if (address === failing?.address) {
+      return [
+        start,
+        line({ type: 'apply_errored', hook: { ...hook(address, action), elapsed_seconds: 4 } }),
+        line({
+          '@level': 'error',
+          type: 'diagnostic',
+          diagnostic: {
+            severity: 'error',
+            summary: 'deleting RDS DB Instance (legacy-db): InvalidDBInstanceState',
+            detail: 'Cannot delete a DB instance while deletion protection is enabled.',
+            address,
+            range: { filename: 'database.tf', start: { line: 14, column: 1 } }
+          }
+        })
+      ]
+    }
+    return [
+      start,
+      line({ type: 'apply_complete', hook: { ...hook(address, action), elapsed_seconds: 2 } })
+    ]
+  })
+  const counted = (/** @type {string} */ action) =>
+    changes.filter(
+      change =>
+        change.address !== failing?.address &&
+        (change.change.actions.includes(action) ||
+          (action === 'create' && change.change.actions.length > 1))
+    ).length
+  const counts = { add: counted('create'), change: counted('update'), destroy: counted('delete') }
+  if (!failing) {
+    lines.push(
+      line({
+        type: 'change_summary',
+        changes: { ...counts, remove: counts.destroy, operation: 'apply' }
+      }),
+      line({
+        type: 'outputs',
+        outputs: {
+          bucket_arn: { sensitive: false, type: 'string', value: 'arn:aws:s3:::acme-logs' },
+          web_ami: { sensitive: false, type: 'string', value: 'ami-0bbb2222' },
+          db_password: { sensitive: true, type: 'string', value: 'demo-Sensitive-Password-1' }
+        }
+      })
+    )
+  }
+  return {
+    ...demoRun(workspace, planJson),
+    operation: 'plan_and_apply',
+    statuses: [
+      'running',
+      { plan: 'finished', run: 'apply_queued' },
+      { plan: 'finished', run: 'applying' },
+      { plan: 'finished', run: final }
+    ],
+    applyLogText: lines.join('\n'),
+    applyCounts: counts
+  }
+}
+
+/**
  * @typedef {object} SimulatedPullRequest
  * @property {import('../test/sim/tfc.mjs').TfcSimulator} tfc
  * @property {import('../test/sim/github.mjs').GitHubSimulator} github
  * @property {Record<string, string>} inputs the step's `with:` for this scenario
+ * @property {string} eventName the event that runs the step: pull_request, or push after the merge
  * @property {import('../test/sim/tfc.mjs').SimRun[]} runs the runs seeded, in order
  * @property {() => Promise<void>} close
  */
@@ -179,10 +273,13 @@ export async function startScenario(options = {}) {
     throw new Error(`Unknown scenario "${scenario}": use ${SCENARIO_NAMES.join(', ')}`)
   }
   const tfc = await startTfcSimulator()
-  const github = await startGitHubSimulator({
-    repository: REPOSITORY,
-    pullRequests: [{ number: PR_NUMBER, headSha: HEAD_SHA }]
-  })
+  const eventName = PUSH_SCENARIOS.has(scenario) ? 'push' : 'pull_request'
+  // After the merge the pull request is merged, by the commit the push carries.
+  const pullRequest =
+    eventName === 'push'
+      ? { number: PR_NUMBER, headSha: 'f'.repeat(40), mergeCommitSha: HEAD_SHA }
+      : { number: PR_NUMBER, headSha: HEAD_SHA }
+  const github = await startGitHubSimulator({ repository: REPOSITORY, pullRequests: [pullRequest] })
   /** @type {import('../test/sim/tfc.mjs').SimRun[]} */
   const runs = []
   const recording = Object.create(tfc)
@@ -200,6 +297,7 @@ export async function startScenario(options = {}) {
     tfc,
     github,
     inputs,
+    eventName,
     runs,
     close: async () => {
       await Promise.all([tfc.close(), github.close()])

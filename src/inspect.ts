@@ -13,6 +13,7 @@ import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
 import { waitForPlan } from './tfc/wait.js'
 import {
+  isApplyOver,
   isKnownRunStatus,
   isPlanOver,
   isRunOver,
@@ -27,33 +28,49 @@ import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates/evaluate.js'
 import { runCommit } from './tfc/commit-runs.js'
 import { errorMessage } from './util/error-message.js'
+import {
+  applyPolling,
+  applyWaitingPhrase,
+  leftAwaitingPerson,
+  readApplyReport
+} from './apply-stage.js'
+import type { ApplyAwaited } from './apply-stage.js'
 
 export type InspectTarget = { runId: string } | { planId: string }
+
+/** What the caller hears of while a target is inspected. */
+export interface InspectHooks {
+  applyAwaited?: ApplyAwaited
+}
 
 export async function inspectTarget(
   client: TfcClient,
   target: InspectTarget,
   settings: Settings,
   signal: AbortSignal,
-  concurrent = false
+  concurrent = false,
+  hooks: InspectHooks = {}
 ): Promise<WorkspaceResult> {
   const label = 'runId' in target ? target.runId : target.planId
-  const postPlan = settings.waitFor === 'run'
+  const applying = settings.waitFor === 'apply'
+  const postPlan = settings.waitFor !== 'plan'
   const poll = (): Promise<RunSnapshot | PlanSnapshot> =>
     'runId' in target ? getRun(client, target.runId, { postPlan }) : getPlan(client, target.planId)
 
   const wait = (): Promise<RunSnapshot | PlanSnapshot> =>
-    waitForPlan(poll, {
+    waitForPlan(applying ? applyPolling(poll, hooks.applyAwaited) : poll, {
       timeoutMs: settings.waitTimeoutMs,
       maxIntervalMs: settings.pollIntervalMs,
-      isOver: postPlan ? isRunOver : isPlanOver,
+      isOver: applying ? isApplyOver : postPlan ? isRunOver : isPlanOver,
       isKnownRunStatus: postPlan ? isKnownRunStatus : undefined,
+      waitingPhrase: applying ? applyWaitingPhrase : undefined,
       signal,
       label,
       log: line => core.info(line)
     })
   // Log groups cannot interleave: runs awaited side by side log plain, labelled lines.
-  const snapshot = await (concurrent ? wait() : core.group(`Waiting for ${label}`, wait))
+  const waiting = concurrent ? wait() : core.group(`Waiting for ${label}`, wait)
+  const snapshot = await (applying ? waiting.catch(leftAwaitingPerson) : waiting)
 
   const result: WorkspaceResult = {
     hostname: settings.hostname,
@@ -101,9 +118,14 @@ export async function inspectTarget(
     }
   }
 
+  if (applying && 'runStatus' in snapshot) {
+    result.apply = await readApplyReport(client, snapshot as RunSnapshot, result.warnings)
+  }
+
   result.gates = evaluateGates(result.model, result.status, settings.failOn, settings.protect, {
     checks: result.checks,
-    maxMonthlyCostIncrease: settings.maxMonthlyCostIncrease
+    maxMonthlyCostIncrease: settings.maxMonthlyCostIncrease,
+    apply: result.apply
   })
   result.commitSha = await ingressCommit(client, snapshot, settings)
 

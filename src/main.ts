@@ -14,6 +14,8 @@ import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
+import { publishApply } from './publish/publish-apply.js'
+import { createCommitStatuses } from './publish/commit-status.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 import { createGitHubClient } from './publish/github.js'
@@ -51,12 +53,15 @@ export async function run(): Promise<void> {
         })
       : undefined
     const { targets, ready } = await resolveTargets(client, github, settings, cancellation.signal)
+    const statuses = createCommitStatuses(settings.apply)
     const limit = createLimiter(CONCURRENT_RUNS)
     const settled = await Promise.allSettled(
       targets.map(async target => {
         await ready?.(target)
         return limit(() =>
-          inspectTarget(client, target, settings, cancellation.signal, targets.length > 1)
+          inspectTarget(client, target, settings, cancellation.signal, targets.length > 1, {
+            applyAwaited: statuses && (run => statuses.pending(run))
+          })
         )
       })
     )
@@ -67,8 +72,12 @@ export async function run(): Promise<void> {
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
+    const publishResults = settings.apply ? publishApply : publish
     const publishProblems =
-      results.length > 0 ? await publish(results, settings, runLink(), cancellation.signal) : []
+      results.length > 0
+        ? await publishResults(results, settings, runLink(), cancellation.signal)
+        : []
+    await statuses?.settle(results)
 
     const problems = [...failures, ...publishProblems, ...gateFailures(results)]
     if (problems.length > 0) core.setFailed(problems.join('\n'))
@@ -111,13 +120,16 @@ async function resolveTargets(
         organization: target.organization,
         workspaces: target.workspaces,
         commitSha: target.commitSha,
+        appliedOnly: settings.waitFor === 'apply',
         timeoutMs: settings.waitTimeoutMs,
         pollIntervalMs: settings.pollIntervalMs,
         log: line => core.info(line),
         signal
       })
       const targets = runs.map(found => ({ runId: found.runId }))
-      if (runs.length === 1) return { targets }
+      // An apply is awaited run by run: each one's own wait reports a run left awaiting a person
+      // (and sets its pending commit status) when the run list would only time it out.
+      if (runs.length === 1 || settings.waitFor === 'apply') return { targets }
       const watch = watchRunList(client, {
         organization: target.organization,
         commitSha: target.commitSha,

@@ -1,6 +1,7 @@
 // What the action learned about one workspace's plan: the renderers, publishers and outputs read this.
 import type { PlanModel } from './plan/model.js'
 import type { RunChecks } from './run/checks.js'
+import type { ApplyReport } from './run/apply.js'
 
 /** Final plan statuses: finished, errored, canceled, unreachable (other strings are tolerated). */
 export type PlanStatus = string
@@ -26,6 +27,8 @@ export interface Diagnostic {
   severity: 'error' | 'warning'
   summary: string
   detail?: string
+  /** The resource the diagnostic is about (apply errors name it). */
+  address?: string
   filename?: string
   line?: number
   snippet?: DiagnosticSnippet
@@ -40,6 +43,7 @@ export type FailCondition =
   | 'policy'
   | 'advisory'
   | 'run-task'
+  | 'unapplied'
   | 'none'
 
 /** One tripped merge gate and the resources that tripped it. */
@@ -105,6 +109,8 @@ export interface WorkspaceResult {
   warnings: string[]
   /** The run's VCS commit, read when the job itself does not know which commit it plans. */
   commitSha?: string
+  /** What the run's apply did (`wait-for: apply`). */
+  apply?: ApplyReport
 }
 
 /**

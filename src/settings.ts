@@ -13,8 +13,11 @@ export type CommentLayout = 'per-workspace' | 'combined'
 /** What a comment too long for GitHub does: shortened (the job summary has all), or split in parts. */
 export type CommentOverflow = 'summary' | 'split'
 export type SentinelMocksPolicy = 'off' | 'on' | 'required'
-/** Wait for the plan only, or for the run's task stages, policies and cost estimate too. */
-export type WaitFor = 'run' | 'plan'
+/**
+ * Wait for the plan only, for the run's task stages, policies and cost estimate too, or on until
+ * the run's apply is over.
+ */
+export type WaitFor = 'run' | 'plan' | 'apply'
 
 /** How the runs are named: by run IDs, by plan IDs, or found by workspace and commit. */
 export type RunTarget =
@@ -68,6 +71,8 @@ export interface Settings {
    * whenever a pull request, the repository and a github-token are known (with comment: off too).
    */
   pullRequest?: PullRequestSettings
+  /** `wait-for: apply`: where the apply is reported on GitHub (undefined otherwise). */
+  apply?: ApplySettings
 }
 
 /** A pull request and the means to read it. */
@@ -76,6 +81,21 @@ export interface PullRequestSettings {
   apiUrl: string
   repository: Repository
   number: number
+}
+
+/** The apply's GitHub side: the pull requests of the applied commit, and its commit statuses. */
+export interface ApplySettings {
+  /** The applied commit: commit-sha, else the pull request's head, else GITHUB_SHA. */
+  commitSha?: string
+  /** Undefined without a repository or a GitHub token: nothing is written on GitHub. */
+  github?: { token: string; apiUrl: string; repository: Repository }
+  /** The apply comment's policy; undefined with comment: off. */
+  comment?: Exclude<CommentPolicy, 'off'>
+  layout: CommentLayout
+  /** pr-number, when given: the apply comment goes there instead of the commit's pull requests. */
+  prNumber?: number
+  /** A commit status per workspace: pending while waiting, then success or failure. */
+  commitStatus: boolean
 }
 
 /** Where and how the pull request comment is written. */
@@ -137,7 +157,8 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'sentinel-mocks-keep': 'false',
   'override-for': WAIVABLE_CONDITIONS.join(','),
   labels: 'false',
-  'label-prefix': 'terraform:'
+  'label-prefix': 'terraform:',
+  'commit-status': 'false'
 }
 /** What users may write (case-insensitive) → what it means. */
 const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
@@ -170,9 +191,10 @@ const FAIL_CONDITIONS: readonly FailCondition[] = [
   'policy',
   'advisory',
   'run-task',
+  'unapplied',
   'none'
 ]
-const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan' }
+const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan', apply: 'apply' }
 
 /** Where a value came from, for messages: the input, or the environment variable it fell back to. */
 interface Sourced {
@@ -251,7 +273,10 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         "pull request's sticky comment, but the event names no pull request: give `pr-number`."
     )
   }
-  const pullRequestKnown = prNumber !== undefined && (commenting || readsPullRequest)
+  const waitFor = parseChoice('wait-for', readInput(env, 'wait-for'), WAIT_FOR, report)
+  // After the merge the pull requests come from the commit: the plan's comment stays as it was.
+  const commentingOnPlan = commenting && waitFor !== 'apply'
+  const pullRequestKnown = prNumber !== undefined && (commentingOnPlan || readsPullRequest)
   const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', pullRequestKnown, report)
   const apiUrl = trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL)
   const githubServerUrl = trimUrl(env.GITHUB_SERVER_URL, DEFAULT_GITHUB_SERVER_URL)
@@ -262,7 +287,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     target,
     waitTimeoutMs,
     pollIntervalMs,
-    waitFor: parseChoice('wait-for', readInput(env, 'wait-for'), WAIT_FOR, report),
+    waitFor,
     maxMonthlyCostIncrease: parseMaxCostIncrease(
       readInput(env, 'max-monthly-cost-increase'),
       report
@@ -273,7 +298,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       : undefined,
     commentLabel,
     comment:
-      commenting && repository
+      commentingOnPlan && repository
         ? {
             token: githubToken?.value ?? '',
             apiUrl,
@@ -284,7 +309,7 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
             overflow: commentOverflow
           }
         : undefined,
-    commentWithoutPullRequest: comment !== 'off' && prNumber === undefined,
+    commentWithoutPullRequest: comment !== 'off' && prNumber === undefined && waitFor !== 'apply',
     failOn: parseFailOn(readInput(env, 'fail-on'), report),
     protect: splitList(readInput(env, 'protect')),
     details: parseBoolean('details', readInput(env, 'details'), report),
@@ -307,6 +332,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         ? { token: githubToken.value, apiUrl, repository, number: prNumber }
         : undefined
   }
+  settings.apply = parseApplySettings(
+    env,
+    settings,
+    { comment, layout: commentMode, prNumber, githubToken: githubToken?.value, repository },
+    report
+  )
   if (problems.length > 0) throw new InputError(problems)
   return settings
 }
@@ -564,6 +595,82 @@ function eventCommitPath(env: NodeJS.ProcessEnv): string[] | undefined {
   if (isPullRequestEvent(env)) return ['pull_request', 'head', 'sha']
   if (env.GITHUB_EVENT_NAME === 'merge_group') return ['merge_group', 'head_sha']
   return undefined
+}
+
+/**
+ * `wait-for: apply`: the applied commit and where the apply is reported on GitHub; undefined
+ * otherwise. The apply's inputs without wait-for: apply, and plan IDs with it, are problems.
+ */
+function parseApplySettings(
+  env: NodeJS.ProcessEnv,
+  settings: Settings,
+  where: {
+    comment: CommentPolicy
+    layout: CommentLayout
+    prNumber: number | undefined
+    githubToken: string | undefined
+    repository: Repository | undefined
+  },
+  report: Report
+): ApplySettings | undefined {
+  const { comment, repository, githubToken } = where
+  const commitStatus = parseBoolean('commit-status', readInput(env, 'commit-status'), report)
+  if (settings.waitFor !== 'apply') {
+    if (commitStatus || settings.failOn.includes('unapplied')) {
+      const [name, given] = commitStatus
+        ? ['commit-status', 'commit-status: true']
+        : ['fail-on', 'fail-on: unapplied']
+      report(`Input \`${name}\` (${given}) is about the apply: it needs wait-for: apply.`)
+    }
+    return undefined
+  }
+  if (settings.target.kind === 'plans') {
+    report(
+      'Input `wait-for` is "apply" but `plan-id` names plans, which have no apply: give `run-id` ' +
+        'or `workspace` instead, or use wait-for: run.'
+    )
+  }
+  const writing = repository && githubToken
+  if ((commitStatus || comment !== 'off') && !writing) {
+    const needs = commitStatus ? 'commit-status: true' : `comment: ${comment}`
+    report(
+      `${needs} with wait-for: apply writes on GitHub: it needs GITHUB_REPOSITORY (the runner ` +
+        `sets it) and \`github-token\` (e.g. ${GITHUB_TOKEN_EXAMPLE}); or set comment: off.`
+    )
+  }
+  return {
+    commitSha: settings.commitSha ?? parseAppliedCommit(env, settings.target, report),
+    github: writing
+      ? {
+          token: githubToken,
+          apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
+          repository
+        }
+      : undefined,
+    comment: comment === 'off' ? undefined : comment,
+    layout: where.layout,
+    prNumber: where.prNumber,
+    commitStatus
+  }
+}
+
+/**
+ * The commit an apply is for, outside pull requests: the pushed commit (GITHUB_SHA), which with
+ * `workspace` is the one whose run was looked up.
+ */
+function parseAppliedCommit(
+  env: NodeJS.ProcessEnv,
+  target: RunTarget,
+  report: Report
+): string | undefined {
+  if (target.kind === 'discover') return target.commitSha || undefined
+  const sha = env.GITHUB_SHA?.trim() ?? ''
+  if (sha === '') return undefined
+  if (!COMMIT_SHA.test(sha)) {
+    report(badValue('GITHUB_SHA', sha, COMMIT_SHA_ADVICE))
+    return undefined
+  }
+  return sha.toLowerCase()
 }
 
 function defaultCommitSha(

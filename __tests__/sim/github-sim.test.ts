@@ -381,3 +381,45 @@ describe('GitHub simulator: reviews, labels, permissions and teams', () => {
     expect(active.json).toMatchObject({ state: 'active' })
   })
 })
+
+describe('commits: their pull requests and statuses', () => {
+  const merge = 'a'.repeat(40)
+  const head = 'b'.repeat(40)
+
+  it('lists the pull request that merged a commit, else open ones whose head it is', async () => {
+    const { url } = await start({
+      repository: 'o/r',
+      pullRequests: [
+        { number: 3, headSha: 'c'.repeat(40), mergeCommitSha: merge },
+        { number: 4, headSha: head }
+      ]
+    })
+    const merged = await call(`${url}/repos/o/r/commits/${merge}/pulls`)
+    expect(merged.json).toEqual([
+      expect.objectContaining({ number: 3, state: 'closed', merge_commit_sha: merge })
+    ])
+    const open = await call(`${url}/repos/o/r/commits/${head}/pulls`)
+    expect(open.json).toEqual([expect.objectContaining({ number: 4, merge_commit_sha: null })])
+    expect((await call(`${url}/repos/o/r/commits/${'d'.repeat(40)}/pulls`)).json).toEqual([])
+  })
+
+  it('records statuses, validating them as GitHub does, and refuses them to a read-only token', async () => {
+    const simulator = await start({ repository: 'o/r' })
+    const post = (body: unknown) =>
+      call(`${simulator.url}/repos/o/r/statuses/${head}`, { method: 'POST', body })
+    expect((await post({ state: 'success', context: 'terraform/apply (prod)' })).status).toBe(201)
+    expect((await post({ state: 'done' })).status).toBe(422)
+    expect((await post({ state: 'failure', description: 'x'.repeat(141) })).status).toBe(422)
+    simulator.setPermission('read-only')
+    expect((await post({ state: 'pending' })).status).toBe(403)
+    expect(simulator.statuses).toEqual([
+      {
+        sha: head,
+        state: 'success',
+        context: 'terraform/apply (prod)',
+        description: undefined,
+        target_url: undefined
+      }
+    ])
+  })
+})

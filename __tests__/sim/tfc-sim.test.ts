@@ -646,3 +646,49 @@ describe('bookkeeping', () => {
     sim = await startTfcSimulator()
   })
 })
+
+describe('the apply stage', () => {
+  it('links the apply from the run, whose status follows the run, with counts and the log once it ran', async () => {
+    const run = sim.addRun({
+      workspace: 'prod',
+      operation: 'plan_and_apply',
+      counts: { add: 2 },
+      applyLogText: 'Apply complete! Resources: 2 added, 0 changed, 0 destroyed.',
+      statuses: [{ plan: 'finished', run: 'planned' }],
+      advance: 'manual'
+    })
+    const planned = await json(`/api/v2/runs/${run.id}`)
+    expect(planned.data.attributes.actions['is-confirmable']).toBe(true)
+    const applyId = planned.data.relationships.apply.data.id
+    const pending = await json(`/api/v2/applies/${applyId}`)
+    expect(pending.data.attributes).toMatchObject({ status: 'pending', 'log-read-url': null })
+
+    sim.setPlanStatus(run.id, 'finished', 'applying')
+    expect((await json(`/api/v2/runs/${run.id}/apply`)).data.attributes.status).toBe('running')
+
+    sim.setPlanStatus(run.id, 'finished', 'applied')
+    const applied = await json(`/api/v2/applies/${applyId}`)
+    expect(applied.data.attributes).toMatchObject({
+      status: 'finished',
+      'resource-additions': 2,
+      'resource-destructions': 0
+    })
+    const log = await fetch(applied.data.attributes['log-read-url'])
+    expect(await log.text()).toContain('Apply complete! Resources: 2 added')
+  })
+
+  it('never lets a speculative run be confirmed, and a discarded run never applies', async () => {
+    const speculative = sim.addRun({ workspace: 'prod', statuses: ['finished'] })
+    expect((await json(`/api/v2/runs/${speculative.id}`)).data.attributes.actions).toMatchObject({
+      'is-confirmable': false
+    })
+    const discarded = sim.addRun({
+      workspace: 'prod',
+      operation: 'plan_and_apply',
+      statuses: [{ plan: 'finished', run: 'discarded' }]
+    })
+    const apply = await json(`/api/v2/runs/${discarded.id}/apply`)
+    expect(apply.data.attributes.status).toBe('unreachable')
+    expect((await call('/api/v2/applies/apply-doesnotexist00')).status).toBe(404)
+  })
+})

@@ -116,6 +116,8 @@ describe('getRun', () => {
       ...expectedPlanPart,
       runId: RUN_ID,
       runStatus: 'post_plan_running',
+      planOnly: true,
+      confirmable: false,
       workspaceId: WS_ID,
       workspaceName: 'networking-prod',
       organization: 'acme-corp',

@@ -8,6 +8,8 @@ import {
 } from '../../src/tfc/wait.js'
 import type { StatusSnapshot, WaitOptions } from '../../src/tfc/wait.js'
 import { fakeClock } from '../helpers/fake-clock.js'
+import { isApplyOver } from '../../src/tfc/run-progress.js'
+import { applyWaitingPhrase } from '../../src/apply-stage.js'
 import type { FakeClock } from '../helpers/fake-clock.js'
 
 /** Polls that return the given snapshots in turn (the last repeats), recording when they ran. */
@@ -248,5 +250,45 @@ describe('formatElapsed', () => {
     [3_600_000, '60m00s']
   ])('%i ms is %s', (ms, text) => {
     expect(formatElapsed(ms)).toBe(text)
+  })
+})
+
+describe('waiting for the apply', () => {
+  const applyOptions = (time: FakeClock, lines: string[], timeoutMs = 30 * 60_000) =>
+    options(time, lines, {
+      timeoutMs,
+      isOver: isApplyOver,
+      waitingPhrase: applyWaitingPhrase
+    })
+
+  it('says "Applying..." through the apply stage and names the run status at the end', async () => {
+    const time = fakeClock()
+    const lines: string[] = []
+    const { poll } = scripted(time, [
+      { planStatus: 'running', runStatus: 'planning' },
+      { planStatus: 'finished', runStatus: 'apply_queued' },
+      { planStatus: 'finished', runStatus: 'applying' },
+      { planStatus: 'finished', runStatus: 'applied' }
+    ])
+    const last = await waitForPlan(poll, applyOptions(time, lines))
+    expect(last.runStatus).toBe('applied')
+    expect(lines).toEqual([
+      'Waiting for the plan to finish... (plan status: running, run status: planning, 0m00s elapsed)',
+      'Applying... (plan status: finished, run status: apply_queued, 0m01s elapsed)',
+      'Applying... (plan status: finished, run status: applying, 0m02s elapsed)',
+      'Run applied (plan status: finished, run status: applied, 0m04s elapsed).'
+    ])
+  })
+
+  it('keeps waiting for a confirmation, and the timeout carries the last poll', async () => {
+    const time = fakeClock()
+    const lines: string[] = []
+    const paused = { planStatus: 'finished', runStatus: 'planned' }
+    const { poll } = scripted(time, [paused])
+    const waiting = waitForPlan(poll, applyOptions(time, lines, 60_000))
+    const error = (await waiting.catch((caught: unknown) => caught)) as WaitTimeoutError
+    expect(error).toBeInstanceOf(WaitTimeoutError)
+    expect(error.last).toEqual(paused)
+    expect(lines[0]).toMatch(/^Waiting for the run to be confirmed\.\.\./)
   })
 })

@@ -3,6 +3,7 @@
 import type { PlanModel, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import type { FailCondition, GateTrip } from '../result.js'
 import type { RunCondition } from './run.js'
+import type { ApplyCondition } from './apply.js'
 
 /** Plan statuses that mean no usable plan came out, and how a message says so. */
 const FAILED_STATUSES: Readonly<Record<string, string>> = {
@@ -23,7 +24,7 @@ const AT_RISK: Partial<Record<ResourceAction, string>> = {
 }
 
 type Gate = (model: PlanModel, status: string) => GateTrip | undefined
-export type PlanCondition = Exclude<FailCondition, 'none' | RunCondition>
+export type PlanCondition = Exclude<FailCondition, 'none' | RunCondition | ApplyCondition>
 
 export const PLAN_CONDITIONS: Record<PlanCondition, Gate> = {
   errored: (model, status) => {

@@ -5,6 +5,7 @@ import { workspaceKey } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
 import { runOutputs, summarizeChecks } from './run-outputs.js'
+import { applyOutputs, summarizeApply } from './apply-outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
 
 const NO_COUNTS: PlanCounts = emptyCounts()
@@ -62,6 +63,8 @@ interface ResultSummary {
   execution?: WorkspaceResult['execution']
   /** Run tasks, policies and the cost estimate, when the action waited for them. */
   checks?: object
+  /** What the apply did (`wait-for: apply`): names and outcomes, never an output's value. */
+  apply?: object
   /** Set when the address lists were left out to keep the output within GitHub's limit. */
   addressesOmitted?: true
 }
@@ -123,7 +126,8 @@ export function buildOutputs(
     overridden: conditionList(results, result => result.waived ?? []),
     results: resultsOutput(results, comments),
     'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path),
-    ...runOutputs(results)
+    ...runOutputs(results),
+    ...applyOutputs(results)
   }
 }
 
@@ -217,7 +221,8 @@ function summarizeResult(
     sentinelMocksPath: result.sentinelMocks?.path,
     comment,
     execution: result.execution,
-    checks: summarizeChecks(result.checks)
+    checks: summarizeChecks(result.checks),
+    apply: summarizeApply(result.apply)
   }
 }
 

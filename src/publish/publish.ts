@@ -109,7 +109,7 @@ async function publishComments(
   return { posted }
 }
 
-async function postComment(
+export async function postComment(
   github: GitHub,
   comment: CommentSettings,
   commitSha: string | undefined,
@@ -149,7 +149,7 @@ function plannedCommit(results: WorkspaceResult[], settings: Settings): string |
 }
 
 /** The commit on the GitHub server (none without a repository: nothing to link to). */
-function linkedCommit(sha: string, settings: Settings): RenderOptions['commit'] {
+export function linkedCommit(sha: string, settings: Settings): RenderOptions['commit'] {
   if (!settings.repositoryUrl) return undefined
   return { sha, url: `${settings.repositoryUrl}/commit/${sha}` }
 }

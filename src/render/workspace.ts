@@ -312,7 +312,7 @@ function diagnosticsSection(result: WorkspaceResult, detail: Detail, level: numb
   return chunks
 }
 
-function diagnosticBlocks(diagnostic: Diagnostic, detail: Detail): string[] {
+export function diagnosticBlocks(diagnostic: Diagnostic, detail: Detail): string[] {
   const icon = diagnostic.severity === 'error' ? '❌ Error' : '⚠️ Warning'
   const blocks = [
     strong(
@@ -326,6 +326,8 @@ function diagnosticBlocks(diagnostic: Diagnostic, detail: Detail): string[] {
       : ''
     blocks.push(`${escapeText('on')} ${codeSpan(clip(diagnostic.filename))}${where}${context}:`)
   }
+  if (diagnostic.address !== undefined)
+    blocks.push(`${escapeText('Resource')} ${codeSpan(clip(diagnostic.address))}`)
   const snippet = diagnostic.snippet
   if (snippet && detail === 'full') {
     const numbered = clip(snippet.code, DETAIL_CHARS.full)

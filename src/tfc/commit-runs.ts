@@ -5,6 +5,8 @@ import { findIncluded, listedResources, nextPage, relatedId, stringAttribute } f
 
 /** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
 export const RUN_OPERATIONS = 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply'
+/** Runs that can be applied (`wait-for: apply`): a pushed commit's speculative plan is not one. */
+export const APPLYING_OPERATIONS = 'plan_and_apply,refresh_only,destroy,empty_apply'
 /** Asks run lists for each run's commit in the same answer. */
 export const INGRESS_INCLUDE = 'configuration_version.ingress_attributes'
 const RUNS_PAGE_SIZE = 20
@@ -38,7 +40,11 @@ export function createCommitCheck(client: TfcClient, commitSha: string): CommitC
 }
 
 /** A workspace's own run list, one workspace at a time (run lists are limited to 30 a minute). */
-export function createCommitRunFinder(client: TfcClient, commitSha: string): CommitRunFinder {
+export function createCommitRunFinder(
+  client: TfcClient,
+  commitSha: string,
+  operations = RUN_OPERATIONS
+): CommitRunFinder {
   const plannedCommit = createCommitCheck(client, commitSha)
   return {
     async find(workspaceId) {
@@ -48,7 +54,7 @@ export function createCommitRunFinder(client: TfcClient, commitSha: string): Com
           `/workspaces/${encodeURIComponent(workspaceId)}/runs`,
           {
             query: {
-              'filter[operation]': RUN_OPERATIONS,
+              'filter[operation]': operations,
               'search[commit]': commitSha,
               include: INGRESS_INCLUDE,
               'page[number]': page,

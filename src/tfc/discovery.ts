@@ -6,7 +6,12 @@ import { systemClock } from '../util/clock.js'
 import type { Clock } from '../util/clock.js'
 import { mapConcurrent } from '../util/concurrency.js'
 import type { TfcClient } from './client.js'
-import { createCommitCheck, createCommitRunFinder } from './commit-runs.js'
+import {
+  APPLYING_OPERATIONS,
+  RUN_OPERATIONS,
+  createCommitCheck,
+  createCommitRunFinder
+} from './commit-runs.js'
 import type { CommitRunFinder } from './commit-runs.js'
 import { newestCommitRuns } from './organization-runs.js'
 import { resolveWorkspaces } from './workspaces.js'
@@ -23,6 +28,8 @@ export interface DiscoveryRequest {
   /** Workspace names; `*` matches any run of characters. */
   workspaces: string[]
   commitSha: string
+  /** Only runs that can be applied (`wait-for: apply`): speculative plans are left out. */
+  appliedOnly?: boolean
   timeoutMs: number
   /** Pause between two rounds of run-list look-ups. */
   pollIntervalMs?: number
@@ -62,8 +69,9 @@ export async function discoverRuns(
   const pollIntervalMs = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
 
   const workspaces = await resolveWorkspaces(client, request.organization, request.workspaces)
+  const operations = request.appliedOnly ? APPLYING_OPERATIONS : RUN_OPERATIONS
   const plannedCommit = createCommitCheck(client, commitSha)
-  const finder = createCommitRunFinder(client, commitSha)
+  const finder = createCommitRunFinder(client, commitSha, operations)
   let organizationList = true
   const found = new Map<string, DiscoveredRun>()
   const pending = () => workspaces.filter(workspace => !found.has(workspace.id))
@@ -76,7 +84,9 @@ export async function discoverRuns(
     signal?.throwIfAborted()
     const waiting = pending()
     const listed = organizationList
-      ? await newestCommitRuns(client, request.organization, waiting, commitSha, plannedCommit)
+      ? await newestCommitRuns(client, request.organization, waiting, commitSha, plannedCommit, {
+          operations
+        })
       : undefined
     if (organizationList && listed === undefined) {
       organizationList = false
@@ -131,6 +141,12 @@ function notFoundError(request: DiscoveryRequest, missing: WorkspaceRef[]): RunD
     "- the workspace's VCS triggers (trigger paths or patterns) skipped this commit;",
     '- the pull request comes from a fork: HCP Terraform runs no plans for pull requests from forks;',
     "- commit-sha is not the pull request's head commit (GitHub's merge commit never gets a run);",
+    ...(request.appliedOnly
+      ? [
+          '- with wait-for: apply only runs that can be applied count: the workspace must track ' +
+            'the pushed branch (speculative plans are never applied);'
+        ]
+      : []),
     '- the VCS webhook is slow: raise wait-timeout.'
   ].join('\n')
   return new RunDiscoveryError(

@@ -35,7 +35,10 @@ export async function readPlanDiagnostics(
 }
 
 /** The last `maxBytes` of a stream, starting at a whole line; memory stays near `maxBytes`. */
-async function readEnd(body: NodeJS.ReadableStream | null, maxBytes: number): Promise<string> {
+export async function readEnd(
+  body: NodeJS.ReadableStream | null,
+  maxBytes: number
+): Promise<string> {
   if (body === null) return ''
   const chunks: Buffer[] = []
   let kept = 0
@@ -81,26 +84,31 @@ export function parsePlanLog(text: string): PlanLog {
     if (typeof entry['@message'] === 'string') readable.push(...entry['@message'].split('\n'))
   }
 
-  if (structured.length > 0) return { diagnostics: unique(structured) }
-  const tail = readable
+  if (structured.length > 0) return { diagnostics: uniqueDiagnostics(structured) }
+  const tail = logTail(readable)
+  return {
+    diagnostics: uniqueDiagnostics(plainDiagnostics(plainLines)),
+    ...(tail.length > 0 ? { logTail: tail } : {})
+  }
+}
+
+/** The last non-empty lines of a log, each cut to a readable length. */
+export function logTail(lines: string[]): string[] {
+  return lines
     .filter(line => line.trim() !== '')
     .slice(-TAIL_LINES)
     .map(line =>
       line.length > MAX_TAIL_LINE_CHARS ? `${line.slice(0, MAX_TAIL_LINE_CHARS)}…` : line
     )
-  return {
-    diagnostics: unique(plainDiagnostics(plainLines)),
-    ...(tail.length > 0 ? { logTail: tail } : {})
-  }
 }
 
 /** Without colours, the archivist's STX/ETX stream markers, and trailing blanks. */
-function cleanLine(line: string): string {
+export function cleanLine(line: string): string {
   return stripVTControlCharacters(line).replaceAll('\u0002', '').replaceAll('\u0003', '').trimEnd()
 }
 
 /** A JSON log entry; a prefix before the `{` (a timestamp, say) is tolerated. */
-function parseJsonLine(line: string): Record<string, unknown> | undefined {
+export function parseJsonLine(line: string): Record<string, unknown> | undefined {
   const start = line.indexOf('{')
   if (start < 0 || !line.endsWith('}')) return undefined
   try {
@@ -111,7 +119,7 @@ function parseJsonLine(line: string): Record<string, unknown> | undefined {
   }
 }
 
-function structuredDiagnostic(entry: Record<string, unknown>): Diagnostic | undefined {
+export function structuredDiagnostic(entry: Record<string, unknown>): Diagnostic | undefined {
   const raw = entry.diagnostic
   if (!isRecord(raw)) return undefined
   const severity =
@@ -124,10 +132,12 @@ function structuredDiagnostic(entry: Record<string, unknown>): Diagnostic | unde
     'Unknown problem'
   const range = isRecord(raw.range) ? raw.range : {}
   const start = isRecord(range.start) ? range.start : {}
+  const address = text(raw.address)
   return {
     severity,
     summary,
     detail: text(raw.detail),
+    ...(address !== undefined && { address }),
     filename: text(range.filename),
     line: count(start.line),
     snippet: structuredSnippet(raw.snippet)
@@ -157,7 +167,7 @@ interface PlainBlock {
  * Terraform's human output: `Error: summary`, optionally boxed in `╷ │ ╵`, then
  * `on main.tf line 2, in resource "x" "y":`, numbered source lines, and the detail.
  */
-function plainDiagnostics(lines: string[]): Diagnostic[] {
+export function plainDiagnostics(lines: string[]): Diagnostic[] {
   const blocks: PlainBlock[] = []
   let open: PlainBlock | undefined
   for (const line of lines) {
@@ -216,7 +226,7 @@ function plainDiagnostic({ severity, summary, body }: PlainBlock): Diagnostic {
 }
 
 /** Terraform repeats some diagnostics (validate, then plan). */
-function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+export function uniqueDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>()
   return diagnostics.filter(diagnostic => {
     const key = JSON.stringify([

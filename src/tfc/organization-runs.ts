@@ -33,7 +33,8 @@ export async function newestCommitRuns(
   organization: string,
   workspaces: WorkspaceRef[],
   commitSha: string,
-  plannedCommit: CommitCheck
+  plannedCommit: CommitCheck,
+  { operations = RUN_OPERATIONS }: { operations?: string } = {}
 ): Promise<Map<string, ListedRun> | undefined> {
   const newest = new Map<string, ListedRun>()
   for (let first = 0; first < workspaces.length; first += WORKSPACES_PER_REQUEST) {
@@ -46,7 +47,7 @@ export async function newestCommitRuns(
         {
           query: {
             'filter[workspace_names]': chunk.map(workspace => workspace.name).join(','),
-            'filter[operation]': RUN_OPERATIONS,
+            'filter[operation]': operations,
             'search[commit]': commitSha,
             include: `plan,${INGRESS_INCLUDE}`,
             'page[number]': page,

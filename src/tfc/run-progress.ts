@@ -2,6 +2,7 @@
 // stages and cost estimate. The order and statuses are those the Terraform CLI waits through.
 import { isFinalPlanStatus } from './wait.js'
 import type { PostPlanLinks } from './runs.js'
+import { APPLY_RUN_STATUSES, finalApplyOutcome } from '../run/apply.js'
 
 /** One poll's worth: a plan's status, and the run's with its post-plan links when there is a run. */
 export interface ProgressSnapshot {
@@ -65,7 +66,10 @@ const COST_ESTIMATE_GOING = new Set(['pending', 'queued'])
 
 export function isKnownRunStatus(status: string): boolean {
   return (
-    FINAL_RUN_STATUSES.has(status) || CONFIRMATION_PAUSES.has(status) || IN_PROGRESS.has(status)
+    FINAL_RUN_STATUSES.has(status) ||
+    CONFIRMATION_PAUSES.has(status) ||
+    IN_PROGRESS.has(status) ||
+    APPLY_RUN_STATUSES.includes(status)
   )
 }
 
@@ -98,6 +102,15 @@ export function isRunOver(snapshot: ProgressSnapshot): boolean {
   if (FINAL_RUN_STATUSES.has(snapshot.runStatus)) return true
   if (!CONFIRMATION_PAUSES.has(snapshot.runStatus)) return false
   return pendingWork(snapshot).length === 0
+}
+
+/**
+ * `wait-for: apply`: the run is over for its apply (applied, errored, discarded, nothing to
+ * apply, …). A run that waits for a person is not: it may still be confirmed within the wait.
+ */
+export function isApplyOver(snapshot: ProgressSnapshot): boolean {
+  if (snapshot.runStatus === undefined) return isFinalPlanStatus(snapshot.planStatus)
+  return stoppedBeforePlanning(snapshot) || finalApplyOutcome(snapshot.runStatus) !== undefined
 }
 
 /**

@@ -53,6 +53,12 @@ export interface RunSnapshot extends PlanSnapshot {
   configurationVersionId?: string
   /** Read when the run was asked for with its post-plan work (`postPlan`). */
   postPlan?: PostPlanLinks
+  /** A speculative plan (`plan-only`): it can never be applied. */
+  planOnly?: boolean
+  /** `actions.is-confirmable`: the run waits for a person (or auto-apply) to confirm it. */
+  confirmable?: boolean
+  /** The run's apply (`relationships.apply`), once the server links it. */
+  applyId?: string
 }
 
 /** What the run document says about its post-plan work, as far as one request can tell. */
@@ -93,11 +99,15 @@ export async function getRun(
         fetchResource(client, `/workspaces/${workspaceId}`))
   ])
   const terraformVersion = stringAttribute(run, 'terraform-version')
+  const actions = isRecord(run.attributes?.actions) ? run.attributes.actions : {}
   return {
     ...planSnapshot(plan),
     runId: run.id,
     runStatus: stringAttribute(run, 'status') ?? 'unknown',
     configurationVersionId: relatedId(run, 'configuration-version'),
+    planOnly: run.attributes?.['plan-only'] === true,
+    confirmable: actions['is-confirmable'] === true,
+    applyId: relatedId(run, 'apply'),
     ...(terraformVersion !== undefined && { terraformVersion }),
     ...workspaceContext(client.origin, workspace, run.id),
     ...(options.postPlan

@@ -23,6 +23,11 @@ export interface WaitOptions<S extends StatusSnapshot = StatusSnapshot> {
   signal?: AbortSignal
   /** Names the plan in log lines and errors, e.g. the run ID or workspace. */
   label?: string
+  /**
+   * What a progress line says while waiting, e.g. "Applying..."; undefined keeps the plan's and
+   * post-plan's words.
+   */
+  waitingPhrase?: (snapshot: S) => string | undefined
 }
 
 const FINAL_PLAN_STATUSES = new Set(['finished', 'errored', 'canceled', 'unreachable'])
@@ -51,7 +56,9 @@ export class WaitTimeoutError extends Error {
     message: string,
     readonly lastPlanStatus: string,
     readonly lastRunStatus: string | undefined,
-    readonly elapsedMs: number
+    readonly elapsedMs: number,
+    /** The last poll's answer, for callers that can report a run left waiting for a person. */
+    readonly last?: StatusSnapshot
   ) {
     super(message)
   }
@@ -60,9 +67,10 @@ export class WaitTimeoutError extends Error {
 /** Waiting for `label` (default: the plan) ran out of time with these statuses last seen. */
 export function waitTimeoutError(
   label: string | undefined,
-  { planStatus, runStatus }: StatusSnapshot,
+  last: StatusSnapshot,
   elapsedMs: number
 ): WaitTimeoutError {
+  const { planStatus, runStatus } = last
   return new WaitTimeoutError(
     `Timed out after ${formatElapsed(elapsedMs)} waiting for ${label ?? 'the plan'} to finish: ` +
       `the last plan status was "${planStatus}"` +
@@ -70,7 +78,8 @@ export function waitTimeoutError(
       '. Raise the `wait-timeout` input if plans take longer.',
     planStatus,
     runStatus,
-    elapsedMs
+    elapsedMs,
+    last
   )
 }
 
@@ -116,12 +125,17 @@ export async function waitForPlan<S extends StatusSnapshot>(
     const { planStatus, runStatus } = snapshot
     const statuses = describeStatuses(snapshot)
 
+    const customPhrase = options.waitingPhrase?.(snapshot)
+    const phrase = customPhrase ?? waitingPhrase(planStatus)
     if (isOver(snapshot)) {
-      const what = !isFinalPlanStatus(planStatus)
-        ? `Run ${runStatus ?? 'stopped'}`
-        : isFinalPlanStatus(previous?.planStatus ?? '')
-          ? 'Run tasks, policies and cost estimate over'
-          : `Plan ${planStatus}`
+      const what =
+        customPhrase !== undefined
+          ? `Run ${runStatus ?? 'over'}`
+          : !isFinalPlanStatus(planStatus)
+            ? `Run ${runStatus ?? 'stopped'}`
+            : isFinalPlanStatus(previous?.planStatus ?? '')
+              ? 'Run tasks, policies and cost estimate over'
+              : `Plan ${planStatus}`
       say(`${what} (${statuses}, ${elapsed()} elapsed).`)
       return snapshot
     }
@@ -137,9 +151,9 @@ export async function waitForPlan<S extends StatusSnapshot>(
     }
     const changed = planStatus !== previous?.planStatus || runStatus !== previous?.runStatus
     if (changed) {
-      say(`${waitingPhrase(planStatus)} (${statuses}, ${elapsed()} elapsed)`)
+      say(`${phrase} (${statuses}, ${elapsed()} elapsed)`)
     } else if (clock.now() - lastLogAt >= PROGRESS_LOG_INTERVAL_MS) {
-      say(`Still ${waitingPhrase(planStatus).toLowerCase()} (${statuses}, ${elapsed()} elapsed)`)
+      say(`Still ${phrase.toLowerCase()} (${statuses}, ${elapsed()} elapsed)`)
     }
     previous = snapshot
 

@@ -8,7 +8,7 @@
  * @typedef {import('./github.mjs').SimRequest} SimRequest
  * @typedef {import('./github.mjs').SimUser} SimUser
  * @typedef {{ status: number, headers?: Record<string, string>, body?: unknown }} Reply
- * @typedef {{ number: number, headSha: string, author: SimUser, labels: string[] }} SimPull
+ * @typedef {{ number: number, headSha: string, author: SimUser, labels: string[], mergeCommitSha?: string }} SimPull
  * @typedef {'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING'} ReviewState
  * @typedef {{ id: number, pull: number, user: SimUser, state: ReviewState, commit_id: string, submitted_at: string }} SimReview
  * @typedef {{ id: number, issue: number, event: 'labeled' | 'unlabeled', actor: SimUser, label: string, created_at: string }} SimIssueEvent

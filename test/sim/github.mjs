@@ -1,6 +1,7 @@
 // @ts-check
-// A loopback stand-in for the part of GitHub's REST API the action uses: issue comments and pull
-// requests of one repository (reviews, labels, permissions and teams: github-verdicts.mjs). It answers like GitHub does (status codes, error bodies, Link
+// A loopback stand-in for the part of GitHub's REST API the action uses: issue comments, pull
+// requests (and those of a commit) and commit statuses of one repository (reviews, labels,
+// permissions and teams: github-verdicts.mjs). It answers like GitHub does (status codes, error bodies, Link
 // pagination, rate-limit headers), records every request, and can be told to fail on purpose.
 import { startLoopbackServer, takeFault } from './server.mjs'
 import { createGraphQL, graphqlPath } from './github-graphql.mjs'
@@ -74,12 +75,31 @@ import { createVerdicts } from './github-verdicts.mjs'
  */
 
 /**
+ * A pull request; a merged one names the commit its merge made.
+ * @typedef {object} SimPullRequestSpec
+ * @property {number} number
+ * @property {string} [headSha]
+ * @property {string} [author] default octocat
+ * @property {string} [mergeCommitSha] set: the pull request is merged, by this commit
+ */
+
+/**
+ * A commit status as GitHub keeps it.
+ * @typedef {object} SimCommitStatus
+ * @property {string} sha
+ * @property {string} state
+ * @property {string} context
+ * @property {string} [description]
+ * @property {string} [target_url]
+ */
+
+/**
  * @typedef {object} SimOptions
  * @property {string} [repository] `owner/repo`; the only repository served. Default
  *   `octo-org/infra`
  * @property {string} [pathPrefix] GHES-style prefix such as `/api/v3`
- * @property {Array<number | { number: number, headSha?: string, author?: string }>} [pullRequests]
- *   pull requests that exist (author default octocat). Default: #1
+ * @property {Array<number | SimPullRequestSpec>} [pullRequests] pull requests that exist.
+ *   Default: #1
  * @property {Record<string, TokenSpec>} [tokens] known tokens; without it every token is the
  *   workflow's GITHUB_TOKEN
  */
@@ -92,7 +112,8 @@ import { createVerdicts } from './github-verdicts.mjs'
  * @property {SimFault[]} faults
  * @property {(issueNumber: number, body: string, user?: SimUser | string) => SimComment} addComment
  *   seeds a comment; the author defaults to octocat
- * @property {(number: number, pr?: { headSha?: string, author?: string }) => void} addPullRequest
+ * @property {SimCommitStatus[]} statuses commit statuses, in the order they were set
+ * @property {(number: number, pr?: Omit<SimPullRequestSpec, 'number'>) => void} addPullRequest
  * @property {ReturnType<typeof createVerdicts>} verdicts reviews, labels, label events,
  *   collaborator permissions and team memberships
  * @property {() => SimRequest[]} foreignWrites PATCH and DELETE requests on comments written by
@@ -191,6 +212,8 @@ export async function startGitHubSimulator(options = {}) {
   const identify = token => (tokens ? tokens.get(token) : identityOf({}))
   /** @type {Map<number, import('./github-verdicts.mjs').SimPull>} */
   const pullRequests = new Map()
+  /** @type {SimCommitStatus[]} */
+  const statuses = []
   /** @type {SimComment[]} */
   const comments = []
   /** @type {SimRequest[]} */
@@ -211,10 +234,17 @@ export async function startGitHubSimulator(options = {}) {
   let clock = Date.parse('2024-05-01T12:00:00Z')
   const tick = () => new Date((clock += 60_000)).toISOString().replace('.000Z', 'Z')
 
-  /** @param {number} number @param {{ headSha?: string, author?: string }} [pr] */
+  /** @param {number} number @param {Omit<SimPullRequestSpec, 'number'>} [pr] */
   function addPullRequest(number, pr = {}) {
     const headSha = pr.headSha ?? (number.toString(16) + 'c0ffee').padEnd(40, '0')
-    pullRequests.set(number, { number, headSha, author: toUser(pr.author ?? OCTOCAT), labels: [] })
+    const author = toUser(pr.author ?? OCTOCAT)
+    pullRequests.set(number, {
+      number,
+      headSha,
+      author,
+      labels: [],
+      mergeCommitSha: pr.mergeCommitSha
+    })
   }
   const verdicts = createVerdicts({ pullRequests, toUser, userJson, paginate: pageOf, tick })
   for (const pr of options.pullRequests ?? [1]) {
@@ -346,6 +376,18 @@ export async function startGitHubSimulator(options = {}) {
       const pr = pullRequests.get(Number(pull[1]))
       return pr ? { status: 200, body: pullJson(pr) } : notFound()
     }
+    const commitPulls = /^\/commits\/([0-9a-f]{40})\/pulls$/i.exec(rest)
+    if (commitPulls && request.method === 'GET') {
+      // The pull request that merged the commit, else open ones whose head is the commit.
+      const sha = commitPulls[1].toLowerCase()
+      const merged = [...pullRequests.values()].filter(pr => pr.mergeCommitSha === sha)
+      const open = [...pullRequests.values()].filter(
+        pr => pr.mergeCommitSha === undefined && pr.headSha === sha
+      )
+      return { status: 200, body: (merged.length > 0 ? merged : open).map(pullJson) }
+    }
+    const commitStatus = /^\/statuses\/([0-9a-f]{40})$/i.exec(rest)
+    if (commitStatus && request.method === 'POST') return createStatus(request, commitStatus[1])
     const issueComments = /^\/issues\/(\d+)\/comments$/.exec(rest)
     if (issueComments) {
       const issueNumber = Number(issueComments[1])
@@ -362,6 +404,28 @@ export async function startGitHubSimulator(options = {}) {
       if (request.method === 'DELETE') return deleteComment(comment, identity)
     }
     return notFound()
+  }
+
+  /** @param {SimRequest} request @param {string} sha */
+  function createStatus(request, sha) {
+    const body = /** @type {Record<string, unknown>} */ (request.body ?? {})
+    const states = ['error', 'failure', 'pending', 'success']
+    if (typeof body.state !== 'string' || !states.includes(body.state)) {
+      return error(422, 'Validation Failed')
+    }
+    if (typeof body.description === 'string' && body.description.length > 140) {
+      return error(422, 'Validation Failed: description is too long (maximum is 140 characters)')
+    }
+    /** @type {SimCommitStatus} */
+    const status = {
+      sha: sha.toLowerCase(),
+      state: body.state,
+      context: typeof body.context === 'string' ? body.context : 'default',
+      description: typeof body.description === 'string' ? body.description : undefined,
+      target_url: typeof body.target_url === 'string' ? body.target_url : undefined
+    }
+    statuses.push(status)
+    return { status: 201, body: { id: statuses.length, ...status, created_at: tick() } }
   }
 
   /** @param {SimRequest} request @param {number} issueNumber */
@@ -506,7 +570,9 @@ export async function startGitHubSimulator(options = {}) {
     const [owner, repo] = repository.split('/')
     return {
       number: pr.number,
-      state: 'open',
+      state: pr.mergeCommitSha ? 'closed' : 'open',
+      merged_at: pr.mergeCommitSha ? '2024-05-01T11:00:00Z' : null,
+      merge_commit_sha: pr.mergeCommitSha ?? null,
       title: `Pull request ${pr.number}`,
       html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
       head: { ref: `feature-${pr.number}`, sha: pr.headSha },
@@ -533,6 +599,7 @@ export async function startGitHubSimulator(options = {}) {
     url,
     requests,
     comments,
+    statuses,
     faults,
     addComment,
     addPullRequest,

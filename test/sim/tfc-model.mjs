@@ -74,6 +74,9 @@ import { randomBytes } from 'node:crypto'
  * @property {number} jsonNotReadyServed
  * @property {string[]} exportStatuses
  * @property {string} logUrl the secret log URL (on the archivist)
+ * @property {string} applyId
+ * @property {PlanCounts} applyCounts what HCP Terraform counts once the apply ran
+ * @property {string} applyLogUrl the apply's secret log URL (on the archivist)
  * @property {PostPlan} [postPlan]
  */
 
@@ -97,6 +100,13 @@ export const FINAL_RUN_STATUSES = [
   'canceled',
   'force_canceled',
   'discarded'
+]
+/** Pauses in which a run that can be applied waits to be confirmed. */
+export const CONFIRMABLE_RUN_STATUSES = [
+  'planned',
+  'cost_estimated',
+  'policy_checked',
+  'post_plan_completed'
 ]
 export const DISCARDABLE_RUN_STATUSES = [
   'planned',

@@ -3,6 +3,7 @@
 import { document, jsonApiError, notFound } from './jsonapi.mjs'
 import { configurationVersionResource, ingressResource } from './tfc-configuration-versions.mjs'
 import {
+  CONFIRMABLE_RUN_STATUSES,
   DISCARDABLE_RUN_STATUSES,
   FINAL_RUN_STATUSES,
   access,
@@ -94,7 +95,8 @@ export function runResource(run, postPlan) {
       'trigger-reason': 'manual',
       actions: {
         'is-cancelable': !FINAL_RUN_STATUSES.includes(status),
-        'is-confirmable': status === 'planned',
+        'is-confirmable':
+          run.operation !== 'plan_only' && CONFIRMABLE_RUN_STATUSES.includes(status),
         'is-discardable': DISCARDABLE_RUN_STATUSES.includes(status),
         'is-force-cancelable': false
       }
@@ -110,6 +112,10 @@ export function runResource(run, postPlan) {
         links: { related: `/api/v2/runs/${run.id}/configuration-version` }
       },
       'created-by': { data: { id: run.createdById, type: 'users' } },
+      apply: {
+        data: { id: run.applyId, type: 'applies' },
+        links: { related: `/api/v2/runs/${run.id}/apply` }
+      },
       ...postPlan.relationships(run)
     },
     links: { self: `/api/v2/runs/${run.id}` }

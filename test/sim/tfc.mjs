@@ -16,6 +16,7 @@ import { planRoutes } from './tfc-plans.mjs'
 import { createPostPlan } from './tfc-post-plan.mjs'
 import { createRunLists } from './tfc-run-lists.mjs'
 import { runResource, runRoutes } from './tfc-runs.mjs'
+import { applyRoutes } from './tfc-applies.mjs'
 import { workspaceRoutes } from './tfc-workspaces.mjs'
 
 /**
@@ -106,6 +107,10 @@ const REQUESTS_PER_SECOND = 30
  * @property {string[]} [exportStatuses] plan export progression, one step per GET (default
  *   pending → queued → finished)
  * @property {PostPlanSpec} [postPlan] run tasks, policies and the cost estimate
+ * @property {string} [applyLogText] served at the apply's log-read-url once the apply ran.
+ *   Default: a structured log with the apply's change_summary
+ * @property {Partial<{ add: number, change: number, destroy: number, import: number }>}
+ *   [applyCounts] the apply's resource counts (default: the plan's)
  */
 
 /**
@@ -196,6 +201,7 @@ export async function startTfcSimulator(options = {}) {
     ...workspaceRoutes({ apiUrl, workspaces }),
     ...runLists.routes,
     ...configurationVersionRoutes({ runs }),
+    ...applyRoutes({ byRun, allRuns: () => runs.values() }),
     ...planExports.routes,
     ...postPlan.routes
   ]
@@ -312,11 +318,18 @@ export async function startTfcSimulator(options = {}) {
       jsonOutputNotReadyPolls: spec.jsonOutputNotReadyPolls ?? options.jsonOutputNotReadyPolls ?? 1,
       jsonNotReadyServed: 0,
       exportStatuses: spec.exportStatuses ?? ['pending', 'queued', 'finished'],
-      logUrl: ''
+      logUrl: '',
+      applyId: randomId('apply-'),
+      applyCounts: { ...counts, ...spec.applyCounts },
+      applyLogUrl: ''
     }
     const logText =
       spec.logText ?? structuredLog({ plan: parsedPlan, counts, terraformVersion, errored })
     run.logUrl = archivist.publish(logText, 'text/plain')
+    run.applyLogUrl = archivist.publish(
+      spec.applyLogText ?? structuredApplyLog(run.applyCounts, terraformVersion),
+      'text/plain'
+    )
     postPlan.attach(run, spec.postPlan)
     runs.set(run.id, run)
     return run
@@ -403,6 +416,30 @@ function redactedFor(redacted, parsedPlan, providerSchemas) {
 function loadJson(source) {
   if (typeof source !== 'string') return JSON.stringify(source)
   return /^\s*[[{]/.test(source) ? source : readFileSync(source, 'utf8')
+}
+
+/**
+ * What Terraform logs for a clean apply: its version, the change summary and no outputs.
+ * @param {{ add: number, change: number, destroy: number, import: number }} counts
+ * @param {string} terraformVersion
+ */
+function structuredApplyLog(counts, terraformVersion) {
+  const line = (/** @type {object} */ entry) =>
+    JSON.stringify({ '@level': 'info', '@module': 'terraform.ui', ...entry })
+  const summary = `Apply complete! Resources: ${counts.add} added, ${counts.change} changed, ${counts.destroy} destroyed.`
+  return [
+    line({
+      '@message': `Terraform ${terraformVersion}`,
+      type: 'version',
+      terraform: terraformVersion
+    }),
+    line({
+      '@message': summary,
+      type: 'change_summary',
+      changes: { ...counts, remove: counts.destroy, operation: 'apply' }
+    }),
+    line({ '@message': 'Outputs: 0', type: 'outputs', outputs: {} })
+  ].join('\n')
 }
 
 function randomToken() {

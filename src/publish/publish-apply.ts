@@ -1,0 +1,56 @@
+// Publishes an apply (`wait-for: apply`): the apply comments on the commit's pull requests, the
+// job summary (the apply, then the plan it applied), the outputs and the final commit statuses.
+import type { Settings } from '../settings.js'
+import type { WorkspaceResult } from '../result.js'
+import { renderSummary } from '../render/report.js'
+import { renderApplySummary } from '../render/apply-report.js'
+import { utf8Length } from '../render/budget.js'
+import { publishApplyComments } from './apply-comment.js'
+import { SUMMARY_LIMIT, linkedCommit } from './publish.js'
+import { writeJobSummary } from './summary.js'
+import { buildOutputs, setOutputs } from './outputs.js'
+import type { PostedComments } from './posted.js'
+
+/** The plan below the apply gets what the apply leaves of the summary's limit. */
+const APPLY_SHARE_OF_SUMMARY = 0.5
+
+/** Returns problems that must fail the step (after everything else was written). */
+export async function publishApply(
+  results: WorkspaceResult[],
+  settings: Settings,
+  runLink: string | undefined,
+  signal: AbortSignal
+): Promise<string[]> {
+  const apply = settings.apply
+  if (apply === undefined) return []
+  const problems: string[] = []
+  const label = settings.commentLabel || undefined
+  const commit = apply.commitSha ? linkedCommit(apply.commitSha, settings) : undefined
+
+  let comments: PostedComments = new Map()
+  const { github, comment } = apply
+  if (github && comment) {
+    const written = await publishApplyComments(
+      results,
+      { ...apply, github, comment },
+      { label, commit },
+      signal
+    )
+    comments = written.posted
+    if (written.failure) problems.push(written.failure)
+  }
+  const applied = renderApplySummary(results, {
+    label,
+    commit,
+    maxLength: SUMMARY_LIMIT * APPLY_SHARE_OF_SUMMARY
+  })
+  const planned = renderSummary(results, {
+    details: settings.details,
+    label,
+    summaryUrl: runLink,
+    maxLength: SUMMARY_LIMIT - utf8Length(applied)
+  })
+  await writeJobSummary(`${applied}\n${planned}`)
+  setOutputs(buildOutputs(results, comments))
+  return problems
+}
