@@ -58,7 +58,11 @@ describe('diffs with the provider schemas', () => {
     const step = await world().run({ 'run-id': redirected.id })
 
     expect(step.code).toBe(0)
-    expect(world().prComments()[0].body).toBe(inlineComment.replaceAll(inline.id, redirected.id))
+    expect(world().prComments()[0].body).toBe(
+      inlineComment
+        .replaceAll(inline.id, redirected.id)
+        .replaceAll(inline.planId, redirected.planId)
+    )
     const archivist = world().tfc.requests.filter(req => req.origin === world().tfc.archivistUrl)
     expect(archivist.map(req => req.headers.range).filter(Boolean)).toEqual([`bytes=-${16 << 20}`])
   })

@@ -37,12 +37,12 @@ export function recordOf(results: WorkspaceResult[], commit: string | undefined)
 }
 
 /**
- * The hidden line. Its JSON escapes `<`, `>`, `&` and `-` so that no value can end the HTML
- * comment early or be read as Markdown.
+ * The hidden line. Its JSON escapes `<`, `>` and `&`, so that no value can end the HTML comment
+ * early (`-->`, `--!>`) or be read as markup.
  */
 export function commentRecordLine(record: CommentRecord): string {
   const json = JSON.stringify(record).replace(
-    /[<>&-]/g,
+    /[<>&]/g,
     char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
   )
   return `${PREFIX}${json}${SUFFIX}`
