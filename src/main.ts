@@ -12,6 +12,7 @@ import type { InspectTarget } from './inspect.js'
 import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
+import { compareWithLastPush } from './since-last-push.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 
@@ -33,6 +34,7 @@ export async function run(): Promise<void> {
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
+    await compareWithLastPush(client, results, settings)
     const publishProblems =
       results.length > 0 ? await publish(results, settings, runLink(), cancellation.signal) : []
 

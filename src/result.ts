@@ -1,6 +1,7 @@
 // What the action learned about one workspace's plan: the renderers, publishers and outputs read this.
 import type { PlanModel } from './plan/model.js'
 import type { RunChecks } from './run/checks.js'
+import type { PlanComparison } from './plan/compare.js'
 
 /** Final plan statuses: finished, errored, canceled, unreachable (other strings are tolerated). */
 export type PlanStatus = string
@@ -82,6 +83,18 @@ export interface WorkspaceResult {
   warnings: string[]
   /** The run's VCS commit, read when the job itself does not know which commit it plans. */
   commitSha?: string
+  /** How the plan differs from the one the sticky comment showed for an earlier push. */
+  sinceLastPush?: SinceLastPush
+}
+
+/** The plan the comment showed before, and what differs; `comparison` absent when unreadable. */
+export interface SinceLastPush {
+  previousCommit?: string
+  previousRunId?: string
+  previousPlanId: string
+  comparison?: PlanComparison
+  /** Why the previous plan could not be compared (deleted run, no permission). */
+  unavailable?: string
 }
 
 /**

@@ -5,11 +5,12 @@ import type { WorkspaceResult } from '../result.js'
 import { workspaceKey } from '../result.js'
 import { commentMarker, renderComment, renderSummary } from '../render/report.js'
 import type { RenderOptions } from '../render/report.js'
-import { createGitHubClient } from './github.js'
+import { commentClient } from './github.js'
 import type { GitHub } from './github.js'
 import { publishComment } from './comment.js'
 import { writeJobSummary } from './summary.js'
-import { buildOutputs, setOutputs } from './outputs.js'
+import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
+import { createMasker } from '../util/mask.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
@@ -30,7 +31,9 @@ export async function publish(
 ): Promise<string[]> {
   const problems: string[] = []
   const commitSha = plannedCommit(results, settings)
+  const masker = createMasker(settings.masks)
   const base: BaseOptions = {
+    masker,
     details: settings.details,
     label: settings.commentLabel || undefined,
     summaryUrl: runLink,
@@ -45,8 +48,12 @@ export async function publish(
   } else if (settings.commentWithoutPullRequest) {
     core.info('No pull request in this event and no pr-number given: no comment is written.')
   }
-  await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
-  setOutputs(buildOutputs(results, comments))
+  const summary = renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT })
+  const outputs = maskOutputs(buildOutputs(results, comments), masker)
+  // From here on the runner hides every value a mask found, in this step's log too.
+  for (const value of masker.found) core.setSecret(value)
+  await writeJobSummary(summary)
+  setOutputs(outputs)
   return problems
 }
 
@@ -60,7 +67,7 @@ async function publishComments(
 ): Promise<{ posted: PostedComments; failure?: string }> {
   const posted = new Map<WorkspaceResult, PostedComment>()
   try {
-    const github = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl })
+    const github = commentClient(comment)
     const groups = comment.layout === 'combined' ? [results] : results.map(result => [result])
     for (const group of groups) {
       if (signal.aborted) break

@@ -13,8 +13,10 @@ import {
   heading,
   link,
   strong,
-  table
+  table,
+  withMasker
 } from './markdown.js'
+import type { Masker } from '../util/mask.js'
 import { NOTE_SLOT, fitChunks, utf16Length, utf8Length } from './budget.js'
 import type { Chunk, Measure } from './budget.js'
 import { plural, statusIcon, statusText, workspaceSection, workspaceTitle } from './workspace.js'
@@ -36,6 +38,8 @@ export interface RenderOptions {
   summaryUrl?: string
   /** The commit the plans are for, named in the header. */
   commit?: { sha: string; url: string }
+  /** Matches of the `mask` input are shown as `(masked)` (see withMasker). */
+  masker?: Masker
 }
 
 type DocumentKind = 'comment' | 'summary'
@@ -54,6 +58,15 @@ export function renderSummary(results: WorkspaceResult[], options: RenderOptions
 }
 
 function renderDocument(
+  results: WorkspaceResult[],
+  options: RenderOptions,
+  kind: DocumentKind,
+  measure: Measure
+): string {
+  return withMasker(options.masker, () => fitDocument(results, options, kind, measure))
+}
+
+function fitDocument(
   results: WorkspaceResult[],
   options: RenderOptions,
   kind: DocumentKind,

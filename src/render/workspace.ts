@@ -34,6 +34,7 @@ import { runChecksSections, runStatusBlock } from './run-checks.js'
 import { runFailure } from '../run/checks.js'
 import { errorMessage } from '../util/error-message.js'
 import { block, clip } from './layout.js'
+import { sinceLastPushBlock } from './since-last-push.js'
 import type { Detail } from './layout.js'
 
 /** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
@@ -65,6 +66,9 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
       ? [block(heading(options.level, workspaceTitle(result, options.label)))]
       : []),
     block(headerLines(result, options.commit)),
+    ...(result.sinceLastPush
+      ? [block(sinceLastPushBlock(result.sinceLastPush, options.detail))]
+      : []),
     block(countsTable(result.model.counts, result.model.source === 'api-counts')),
     ...runStatusChunk(result),
     ...(options.noteSlot ? [NOTE_SLOT as Chunk] : []),
