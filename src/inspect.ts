@@ -6,6 +6,8 @@ import type { TfcClient } from './tfc/client.js'
 import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
 import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
+import { hideAttributes } from './plan/hide-attributes.js'
+import type { JsonPlan } from './plan/types.js'
 import { PlanParseError, readJsonPlanFile, readProviderSchemas } from './plan/parse.js'
 import type { ProviderSchemas } from './plan/schema.js'
 import { getPlan, getRun } from './tfc/runs.js'
@@ -178,7 +180,7 @@ async function readPlanDetails(
   let model: PlanModel
   try {
     const [plan, schemas] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
-    model = buildPlanModel(
+    model = hidePlanAttributes(
       {
         // The redacted plan does not name its Terraform version; the run does.
         ...(snapshot.terraformVersion !== undefined && {
@@ -187,7 +189,8 @@ async function readPlanDetails(
         ...plan,
         ...(schemas !== undefined && { provider_schemas: schemas })
       },
-      download.kind
+      download.kind,
+      settings
     )
   } catch (error) {
     await schemasBeside
@@ -246,6 +249,15 @@ async function addSentinelMocks(
     core.warning(why)
     result.warnings.push(why)
   }
+}
+
+/** The plan's model, with the attributes of `hide-attributes` left out of its diffs. */
+export function hidePlanAttributes(
+  plan: JsonPlan,
+  source: 'json' | 'redacted-json',
+  settings: Pick<Settings, 'hideAttributes'>
+): PlanModel {
+  return hideAttributes(buildPlanModel(plan, source), settings.hideAttributes)
 }
 
 /** The plan's API counts, for when there is no JSON plan (yet, or at all). */

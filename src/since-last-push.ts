@@ -9,7 +9,7 @@ import type { SinceLastPush, WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readJsonPlanFile } from './plan/parse.js'
-import { buildPlanModel } from './plan/model.js'
+import { hidePlanAttributes } from './inspect.js'
 import { comparePlans } from './plan/compare.js'
 import { commentClient } from './publish/github.js'
 import { readRecordedComments } from './publish/comment.js'
@@ -94,7 +94,7 @@ async function compareWith(
     const download = await downloadJsonPlan(client, { planId }, { destDir: settings.tempDir })
     if (download.kind === 'unavailable') return { ...shown, unavailable: download.reason }
     path = download.path
-    const model = buildPlanModel(await readJsonPlanFile(path), download.kind)
+    const model = hidePlanAttributes(await readJsonPlanFile(path), download.kind, settings)
     return { ...shown, comparison: comparePlans(model, result.model) }
   } catch (error) {
     return { ...shown, unavailable: errorMessage(error) }

@@ -2,7 +2,7 @@
 // resources (and outputs) newly in the plan, no longer in it, and planned differently. Pure.
 import type { PlanModel, ResourceAction } from './model.js'
 import type { JsonChange, JsonValue } from './types.js'
-import { jsonEqual } from './json-value.js'
+import { isJsonObject, jsonEqual, marksAnything } from './json-value.js'
 
 /** A resource (or `output.<name>`) in one of the two plans only. */
 export interface PlannedEntry {
@@ -100,7 +100,7 @@ type PlannedParts = Record<(typeof PLANNED_PARTS)[number], JsonValue | undefined
 function differingAttributes(previous: JsonChange, current: JsonChange): string[] | undefined {
   const was = partsOf(previous)
   const is = partsOf(current)
-  const objects = [was.before, was.after, is.before, is.after].filter(isObject)
+  const objects = [was.before, was.after, is.before, is.after].filter(isJsonObject)
   if (objects.length === 0) return samePlanned(was, is) ? undefined : []
   const names = [...new Set(objects.flatMap(value => Object.keys(value)))].sort()
   const differing = names.filter(
@@ -121,7 +121,7 @@ function partsOf(change: JsonChange): PlannedParts {
 
 function memberParts(parts: PlannedParts, name: string): PlannedParts {
   const member = (value: JsonValue | undefined): JsonValue | undefined =>
-    isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined
+    isJsonObject(value) && Object.hasOwn(value, name) ? value[name] : undefined
   return Object.fromEntries(PLANNED_PARTS.map(part => [part, member(parts[part])])) as PlannedParts
 }
 
@@ -130,7 +130,7 @@ const MIRRORS = ['after_unknown', 'before_sensitive', 'after_sensitive'] as cons
 
 function samePlanned(a: PlannedParts, b: PlannedParts): boolean {
   const sensitive = [a, b].some(
-    parts => isMarked(parts.before_sensitive) || isMarked(parts.after_sensitive)
+    parts => marksAnything(parts.before_sensitive) || marksAnything(parts.after_sensitive)
   )
   const compared = sensitive ? MIRRORS : PLANNED_PARTS
   return compared.every(part => jsonEqual(normalized(a, part), normalized(b, part)))
@@ -140,16 +140,5 @@ function samePlanned(a: PlannedParts, b: PlannedParts): boolean {
 function normalized(parts: PlannedParts, part: keyof PlannedParts): JsonValue | undefined {
   const value = parts[part]
   const isMirror = part !== 'before' && part !== 'after'
-  return isMirror && !isMarked(value) ? undefined : value
-}
-
-/** Whether a sensitivity mirror marks anything inside it. */
-function isMarked(mirror: JsonValue | undefined): boolean {
-  if (mirror === true) return true
-  if (Array.isArray(mirror)) return mirror.some(isMarked)
-  return isObject(mirror) && Object.values(mirror).some(isMarked)
-}
-
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return isMirror && !marksAnything(value) ? undefined : value
 }

@@ -15,3 +15,14 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   if (keys.length !== Object.keys(b).length) return false
   return keys.every(key => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
 }
+
+export function isJsonObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Whether a mirror (after_unknown, *_sensitive) marks anything inside it with `true`. */
+export function marksAnything(mirror: JsonValue | undefined): boolean {
+  if (mirror === true) return true
+  if (Array.isArray(mirror)) return mirror.some(marksAnything)
+  return isJsonObject(mirror) && Object.values(mirror).some(marksAnything)
+}

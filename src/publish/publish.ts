@@ -35,6 +35,7 @@ export async function publish(
   const base: BaseOptions = {
     masker,
     details: settings.details,
+    groupBy: settings.groupBy,
     label: settings.commentLabel || undefined,
     summaryUrl: runLink,
     commit: commitSha ? linkedCommit(commitSha, settings) : undefined

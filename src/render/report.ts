@@ -38,6 +38,8 @@ export interface RenderOptions {
   summaryUrl?: string
   /** The commit the plans are for, named in the header. */
   commit?: { sha: string; url: string }
+  /** Resource changes under their action (default) or their module (`group-by`). */
+  groupBy?: 'action' | 'module'
   /** Matches of the `mask` input are shown as `(masked)` (see withMasker). */
   masker?: Masker
 }
@@ -103,7 +105,8 @@ function documentChunks(
       title: true,
       noteSlot: true,
       label: options.label,
-      commit: options.commit
+      commit: options.commit,
+      groupBy: options.groupBy
     })
     return [...start, ...overview, ...section]
   }
@@ -115,7 +118,14 @@ function documentChunks(
     NOTE_SLOT,
     ...results.flatMap(result => [
       block(detailsStart(`${workspaceTitle(result)} · ${escapeText(result.model.summaryLine)}`)),
-      ...workspaceSection(result, { diffs, detail, level: 3, title: false, noteSlot: false }),
+      ...workspaceSection(result, {
+        diffs,
+        detail,
+        level: 3,
+        title: false,
+        noteSlot: false,
+        groupBy: options.groupBy
+      }),
       block(detailsEnd())
     ])
   ]
