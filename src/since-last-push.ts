@@ -16,6 +16,7 @@ import { readRecordedComments } from './publish/comment.js'
 import type { RecordedComment } from './publish/comment.js'
 import type { RecordedRun } from './publish/comment-record.js'
 import { errorMessage } from './util/error-message.js'
+import { mapConcurrent } from './util/concurrency.js'
 
 /** Sets `sinceLastPush` on each result whose comment showed a plan of another commit. */
 export async function compareWithLastPush(
@@ -40,14 +41,18 @@ export async function compareWithLastPush(
     core.info(`The plans shown before could not be read back: ${errorMessage(error)}`)
     return
   }
-  for (const result of results) {
+  // compareWith never throws: every result settles.
+  await mapConcurrent(results, CONCURRENT_DOWNLOADS, async result => {
     const commit = settings.commitSha ?? result.commitSha
     const previous = previousRun(recorded, result)
-    if (!previous || !isEarlierPush(previous, result, commit?.toLowerCase())) continue
-    if (result.model.source === 'api-counts') continue
+    if (!previous || !isEarlierPush(previous, result, commit?.toLowerCase())) return
+    if (result.model.source === 'api-counts') return
     result.sinceLastPush = await compareWith(client, previous, result, settings)
-  }
+  })
 }
+
+/** Earlier plans read at once: as many as the runs awaited at once. */
+const CONCURRENT_DOWNLOADS = 4
 
 interface PreviousRun {
   commit?: string

@@ -165,6 +165,14 @@ describe('mask', () => {
     expect([...masker.found]).toEqual([SECRET])
   })
 
+  it('masks link targets too', () => {
+    const masker = createMasker([/tok-[0-9a-f]{8}/g])
+    const result = workspaceResult({ runUrl: `https://app.example.com/runs/${SECRET}` })
+    const comment = renderComment([result], options({ masker }))
+    expect(comment).not.toContain(SECRET)
+    expect(comment).toContain('href="https://app.example.com/runs/%28masked%29"')
+  })
+
   it('leaves text alone without a mask, even after a masked rendering', () => {
     renderComment([leaky()], options({ masker: createMasker([/tok-[0-9a-f]{8}/g]) }))
     expect(renderComment([leaky()], options())).toContain(SECRET)

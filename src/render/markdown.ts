@@ -178,7 +178,8 @@ export function emphasis(safeInline: string): string {
 
 /** A link to an http(s) URL, or just the text when the URL is anything else. */
 export function link(safeInline: string, url: string | undefined): string {
-  const href = safeHref(url)
+  // A URL can carry a value too (a run task's details page with a token in its query).
+  const href = safeHref(url === undefined ? undefined : masked(url))
   return href === undefined ? safeInline : `<a href="${href}">${safeInline}</a>`
 }
 
