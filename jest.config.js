@@ -9,6 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   globalSetup: '<rootDir>/__tests__/setup/source-bundle.ts',
+  testSequencer: '<rootDir>/__tests__/setup/sequencer.mjs',
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/corpus/', '\\.slow\\.test\\.ts$'],
   testTimeout: 30000,

@@ -596,6 +596,21 @@ describe('comment inputs', () => {
     )
   })
 
+  it.each([
+    [undefined, 'summary'],
+    ['split', 'split'],
+    ['Summary', 'summary']
+  ])('comment-overflow %j is %s', (value, overflow) => {
+    const inputs: Record<string, string> = value === undefined ? {} : { 'comment-overflow': value }
+    expect(onPullRequest(inputs).comment?.overflow).toBe(overflow)
+  })
+
+  it('rejects an unknown comment-overflow', () => {
+    expect(problemsOf({ 'comment-overflow': 'truncate' }).message).toContain(
+      'Input `comment-overflow` is "truncate": use summary or split'
+    )
+  })
+
   it('keeps any one-line label up to 100 characters', () => {
     const label = 'staging <eu> "west" --> ' + 'x'.repeat(76)
     expect(settingsOf({ 'comment-label': label }).commentLabel).toBe(label)
@@ -760,5 +775,119 @@ describe('several problems', () => {
 describe('splitList', () => {
   it('splits on commas and newlines, keeping commas inside brackets', () => {
     expect(splitList('a, b\r\nc["x,y"]\n,d[0],a')).toEqual(['a', 'b', 'c["x,y"]', 'd[0]'])
+  })
+})
+
+describe('overrides, labels, re-evaluation and merge queues', () => {
+  const prVars = (event: object, name = 'pull_request'): Record<string, string> => ({
+    GITHUB_EVENT_NAME: name,
+    GITHUB_EVENT_PATH: eventFile(`${name}-${JSON.stringify(event).length}`, {
+      pull_request: { number: 42, head: { sha: HEAD_SHA } },
+      ...event
+    }),
+    GITHUB_REPOSITORY: 'octo/infra'
+  })
+  const onlyToken = { token: TOKEN, 'github-token': 'ghs_x' }
+
+  it('reads approvers, the label and the waivable conditions', () => {
+    const settings = settingsOf({
+      'override-approvers': 'alice\n@octo-org/platform, @bob',
+      'override-label': 'allow-destroy',
+      'override-for': 'Destroy, protect'
+    })
+    expect(settings.overrides).toEqual({
+      approvers: [
+        { kind: 'user', login: 'alice' },
+        { kind: 'team', org: 'octo-org', slug: 'platform' },
+        { kind: 'user', login: 'bob' }
+      ],
+      label: 'allow-destroy',
+      waivable: ['destroy', 'protect']
+    })
+    expect(settingsOf({}).overrides).toBeUndefined()
+  })
+
+  it.each(['errored', 'policy', 'run-task'])('rejects %s in override-for, saying why', word => {
+    const error = problemsOf({ 'override-approvers': 'alice', 'override-for': `destroy,${word}` })
+    expect(error.problems).toHaveLength(1)
+    expect(error.message).toContain(`Input \`override-for\` is "${word}"`)
+    expect(error.message).toMatch(/HCP Terraform|cannot be approved/)
+  })
+
+  it('rejects unknown conditions, bad approvers and a bad label together', () => {
+    const error = problemsOf({
+      'override-approvers': 'alice, not a login',
+      'override-label': 'a,b',
+      'override-for': 'destroy,everything'
+    })
+    expect(error.problems).toHaveLength(3)
+    expect(error.message).toContain('"not a login"')
+    expect(error.message).toContain('"everything"')
+  })
+
+  it('keeps labels off by default and checks the prefix', () => {
+    expect(settingsOf({}).labels).toBeUndefined()
+    expect(settingsOf({ labels: 'true' }).labels).toEqual({ prefix: 'terraform:' })
+    expect(settingsOf({ labels: 'true', 'label-prefix': 'tf/' }).labels).toEqual({ prefix: 'tf/' })
+    expect(problemsOf({ labels: 'true', 'label-prefix': 'x'.repeat(40) }).message).toContain(
+      'Input `label-prefix`'
+    )
+  })
+
+  it('knows the pull request for overrides and labels even with comment: off', () => {
+    const settings = settingsOf({ ...onlyToken, labels: 'true', comment: 'off' }, prVars({}))
+    expect(settings.comment).toBeUndefined()
+    expect(settings.pullRequest).toEqual({
+      token: 'ghs_x',
+      apiUrl: 'https://api.github.com',
+      repository: { owner: 'octo', repo: 'infra' },
+      number: 42
+    })
+  })
+
+  it.each([
+    ['pull_request_review', { action: 'submitted' }],
+    ['pull_request_review', { action: 'dismissed' }],
+    ['pull_request', { action: 'labeled' }],
+    ['pull_request_target', { action: 'unlabeled' }]
+  ])('re-evaluates the recorded runs on %s %j without run-id', (name, event) => {
+    const settings = getSettings(envOf(onlyToken, prVars(event, name)))
+    expect(settings.target).toEqual({ kind: 'recorded' })
+    expect(settings.commitSha).toBe(HEAD_SHA)
+  })
+
+  it('still asks for a target on other pull request events', () => {
+    const error = (() => {
+      try {
+        getSettings(envOf(onlyToken, prVars({ action: 'synchronize' })))
+      } catch (caught) {
+        return caught as Error
+      }
+      throw new Error('expected an InputError')
+    })()
+    expect(error.message).toContain('Give exactly one of the inputs')
+  })
+
+  it('asks for a github-token when a re-evaluation must read the pull request', () => {
+    const env = envOf({ token: TOKEN, comment: 'off' }, prVars({ action: 'labeled' }))
+    expect(() => getSettings(env)).toThrow(/github-token.*re-evaluation/)
+  })
+
+  it("takes a merge queue's commit from merge_group.head_sha, with no pull request", () => {
+    const GITHUB_EVENT_PATH = eventFile('merge-group', { merge_group: { head_sha: HEAD_SHA } })
+    const vars = { GITHUB_EVENT_NAME: 'merge_group', GITHUB_EVENT_PATH, GITHUB_SHA: MERGE_SHA }
+    const byRun = settingsOf({}, vars)
+    expect(byRun.commitSha).toBe(HEAD_SHA)
+    expect(byRun.comment).toBeUndefined()
+    expect(byRun.pullRequest).toBeUndefined()
+    const byWorkspace = getSettings(
+      envOf({ token: TOKEN, organization: 'acme', workspace: 'network' }, vars)
+    )
+    expect(byWorkspace.target).toEqual({
+      kind: 'discover',
+      organization: 'acme',
+      workspaces: ['network'],
+      commitSha: HEAD_SHA
+    })
   })
 })

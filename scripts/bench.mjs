@@ -1,6 +1,7 @@
 // `npm run bench`: the bundled action on synthetic plans of 1k, 10k and 50k resources against
-// the loopback simulators, beside node and jq floors; then how fast it notices a finished plan
-// and how fast it starts. Prints a Markdown report and writes it to .bench/results.md.
+// the loopback simulators, beside node and jq floors; on plans whose redacted twin carries
+// provider schemas as big as the AWS provider's; then how fast it notices a finished plan and
+// how fast it starts. Prints a Markdown report and writes it to .bench/results.md.
 // Exits 0 when targets are missed (it is a report), 1 when the action itself failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
@@ -14,19 +15,20 @@ import { measureBareNodeRss } from './bench/floors.mjs'
 import { measureStartup, measureWaiting } from './bench/latency.mjs'
 import { commandExists, peakRssMethod } from './bench/measure.mjs'
 import { formatBytes, formatSeconds, markdownReport } from './bench/report.mjs'
+import { syntheticProviderSchemas } from './bench/provider-schemas.mjs'
 import { ensurePlan, measurePlanSize } from './bench/throughput.mjs'
 
 /** @typedef {import('./bench/throughput.mjs').BenchPlan} BenchPlan */
 
 const USAGE = `Usage: npm run bench -- [options]
   --action <bundle>      the action to measure (default dist/index.js)
-  --sizes <n,n,...>      plan sizes in resources (default 1000,10000,50000)
+  --sizes <n,n,...>      plan sizes in resources (default 1000,10000,50000; '' skips)
+  --schema-sizes <n,...> plan sizes served with ~10 MB of provider schemas, the smallest also
+                         without (default 100,3000,30000; '' skips)
   --repeat <n>           runs per size; the median is reported (default 3)
   --wait-runs <n>        concurrent actions waiting 65-80 s for their plan (default 16; 0 skips)
   --startup-runs <n>     actions timed from start to first request (default 5; 0 skips)
-  --out <folder>         where plans and results.md go (default .bench)
-  --redacted             also serve each plan's json-output-redacted (its provider schemas are
-                         read beside the full plan), as HCP Terraform does`
+  --out <folder>         where plans and results.md go (default .bench)`
 
 const { values: options } = parseArgs({
   options: {
@@ -34,16 +36,19 @@ const { values: options } = parseArgs({
     // Another build of the action can be measured without touching dist/.
     action: { type: 'string', default: ACTION_ENTRY },
     sizes: { type: 'string', default: '1000,10000,50000' },
+    'schema-sizes': { type: 'string', default: '100,3000,30000' },
     repeat: { type: 'string', default: '3' },
     'wait-runs': { type: 'string', default: '16' },
     'startup-runs': { type: 'string', default: '5' },
-    redacted: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(PROJECT_ROOT, '.bench') }
   }
 })
 const entry = path.resolve(options.action)
 const outDir = path.resolve(options.out)
-const sizes = options.sizes.split(',').map(Number)
+/** @param {string} list */
+const counts = list => list.split(',').filter(Boolean).map(Number)
+const sizes = counts(options.sizes)
+const schemaSizes = counts(options['schema-sizes'])
 const repeat = Number(options.repeat)
 const waitRuns = Number(options['wait-runs'])
 const startupRuns = Number(options['startup-runs'])
@@ -53,8 +58,9 @@ const log = line => console.log(line)
 const PROBE_PLAN_RESOURCES = 20
 
 function usageError() {
-  const counts = [...sizes, repeat, waitRuns, startupRuns]
-  if (counts.every(Number.isInteger) && sizes.every(n => n > 0) && repeat > 0) return undefined
+  const plans = [...sizes, ...schemaSizes]
+  const numbers = [...plans, repeat, waitRuns, startupRuns]
+  if (numbers.every(Number.isInteger) && plans.every(n => n > 0) && repeat > 0) return undefined
   return 'sizes and --repeat take positive whole numbers, the run counts whole numbers'
 }
 
@@ -80,22 +86,26 @@ async function main() {
     log('NOTE: /usr/bin/time (Debian package "time") is missing; peak RSS is sampled from /proc.')
   }
 
-  const plans = generatePlans()
+  const plans = generatePlans(sizes)
+  const schemaPlans = generatePlans(schemaSizes)
   // Waiting and start-up time the polling and the process, not the plan: a small plan keeps the
   // simulator (in this process) from delaying the very requests being timed.
   const probePlan = ensurePlan(path.join(outDir, 'plans'), PROBE_PLAN_RESOURCES)
   const sizeResults = await measureSizes(plans, withJq)
+  const schemaResults = await measureSchemaRows(schemaPlans)
   const waiting = await measureWaitingPhase(probePlan)
   const startup = await measureStartupPhase(probePlan)
   const problems = [
     ...new Set([
       ...sizeResults.flatMap(size => size.problems),
+      ...schemaResults.problems,
       ...(waiting?.problems ?? []),
       ...(startup?.problems ?? [])
     ])
   ]
   const report = markdownReport({
     sizes: sizeResults,
+    schemaRows: schemaResults.rows,
     waiting,
     startup,
     bundleBytes: statSync(entry).size,
@@ -116,11 +126,13 @@ async function main() {
   return 1
 }
 
-function generatePlans() {
+/** @param {number[]} resourceCounts */
+function generatePlans(resourceCounts) {
+  if (resourceCounts.length === 0) return []
   log(
     `Plans (kept in ${path.relative(process.cwd(), outDir)}/plans while the generator is unchanged):`
   )
-  return sizes.map(resources => {
+  return resourceCounts.map(resources => {
     const plan = ensurePlan(path.join(outDir, 'plans'), resources)
     log(`  ${plan.resources} resources: ${formatBytes(plan.bytes)}`)
     return plan
@@ -132,6 +144,7 @@ function generatePlans() {
  * @param {boolean} withJq
  */
 async function measureSizes(plans, withJq) {
+  if (plans.length === 0) return []
   log('Big plans: action end to end, node floor, jq floor...')
   const github = await startGitHubSimulator({
     repository: REPOSITORY,
@@ -149,8 +162,7 @@ async function measureSizes(plans, withJq) {
           repeat,
           withJq,
           githubUrl,
-          log,
-          serveRedacted: options.redacted
+          log
         })
       )
     }
@@ -159,6 +171,52 @@ async function measureSizes(plans, withJq) {
     await github.close()
   }
 }
+
+/**
+ * The plans with provider schemas served beside them (the smallest also without), as the rows
+ * of the issue that set the targets: plan, full JSON plan, action, floor, ratio, peak RSS.
+ * @param {BenchPlan[]} plans
+ */
+async function measureSchemaRows(plans) {
+  /** @type {import('./bench/report.mjs').SchemaRow[]} */
+  const rows = []
+  /** @type {string[]} */
+  const problems = []
+  if (plans.length === 0) return { rows, problems }
+  log('Provider schemas: plans whose redacted twin carries ~10 MB of schemas...')
+  const providerSchemas = syntheticProviderSchemas()
+  const github = await startGitHubSimulator({ repository: REPOSITORY, pullRequests: [PR_NUMBER] })
+  try {
+    const [smallest] = [...plans].sort((a, b) => a.resources - b.resources)
+    const runs = [
+      ...plans.map(plan => ({ plan, providerSchemas, label: `${resourcesLabel(plan)}, schemas` })),
+      {
+        plan: smallest,
+        providerSchemas: undefined,
+        label: `${resourcesLabel(smallest)}, no schemas`
+      }
+    ]
+    for (const run of runs) {
+      const measured = await measurePlanSize({
+        entry,
+        plan: run.plan,
+        repeat,
+        withJq: false,
+        githubUrl: github.url,
+        log,
+        providerSchemas: run.providerSchemas
+      })
+      problems.push(...measured.problems)
+      rows.push({ label: run.label, bytes: measured.bytes, e2e: measured.e2e, node: measured.node })
+    }
+  } finally {
+    await github.close()
+  }
+  return { rows, problems }
+}
+
+/** @param {BenchPlan} plan */
+const resourcesLabel = plan => `${plan.resources.toLocaleString('en-US')} resources`
 
 /** @param {BenchPlan} plan */
 async function measureWaitingPhase(plan) {

@@ -16,7 +16,7 @@ import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy|gated|waived]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -31,6 +31,8 @@ outputs and the job summary.
   --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
   --scenario policy    one run that goes on after its plan: a mandatory OPA policy fails (the
                        run errors), an advisory run task fails, and the cost estimate rises
+  --scenario gated     one run whose destroys trip a destroy gate; the comment says who can waive it
+  --scenario waived    the same, waived by an approving review of the head commit
   --log                also print the step's log
   --help               this text`
 

@@ -13,8 +13,8 @@ const NO_CHANGES_PLAN = readFileSync(path.join(FIXTURES, 'plan-no-changes.json')
 const ERRORED_LOG = readFileSync(path.join(FIXTURES, 'plan-errored.log'), 'utf8')
 
 /**
- * Each scenario seeds the simulator and returns the step's inputs.
- * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string) => Record<string, string>>}
+ * Each scenario seeds the simulators and returns the step's inputs.
+ * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string, github: import('../test/sim/github.mjs').GitHubSimulator) => Record<string, string>>}
  */
 const SCENARIOS = {
   run(tfc, plan) {
@@ -57,7 +57,23 @@ const SCENARIOS = {
       postPlan: POLICY_DEMO
     })
     return { 'run-id': run.id, 'max-monthly-cost-increase': '100' }
+  },
+  gated(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id, ...DESTROY_GATE }
+  },
+  waived(tfc, plan, github) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    github.verdicts.addReview(PR_NUMBER, { user: 'alice', state: 'APPROVED' })
+    return { 'run-id': run.id, ...DESTROY_GATE }
   }
+}
+
+/** A destroy gate that alice or a member of the platform team may waive. */
+const DESTROY_GATE = {
+  'fail-on': 'errored,destroy',
+  'override-approvers': 'alice, @acme/platform',
+  'override-label': 'terraform-allow-destroy'
 }
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS)
@@ -236,7 +252,7 @@ export async function startScenario(options = {}) {
   }
   const target = { hostname: tfc.url, token: tfc.tokens.admin ?? '' }
   const earlier = EARLIER_PUSHES[scenario]?.(recording, planText)
-  const inputs = { ...target, ...seed(recording, planText) }
+  const inputs = { ...target, ...seed(recording, planText, github) }
   return {
     tfc,
     github,

@@ -1,5 +1,4 @@
 // One run or plan, from the API to a WorkspaceResult: wait, fetch the JSON plan, model it, gate it.
-import { rm } from 'node:fs/promises'
 import * as core from '@actions/core'
 import type { Settings } from './settings.js'
 import type { TfcClient } from './tfc/client.js'
@@ -7,9 +6,10 @@ import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
 import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
 import { hideAttributes } from './plan/hide-attributes.js'
+import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
+import { holdsProviderSchemas, usedProviderSchemasInTail } from './plan/schema-tail.js'
+import type { SchemaUse } from './plan/schema.js'
 import type { JsonPlan } from './plan/types.js'
-import { PlanParseError, readJsonPlanFile, readProviderSchemas } from './plan/parse.js'
-import type { ProviderSchemas } from './plan/schema.js'
 import { getPlan, getRun } from './tfc/runs.js'
 import type { PlanAttributes, PlanSnapshot, RunSnapshot } from './tfc/runs.js'
 import { waitForPlan } from './tfc/wait.js'
@@ -22,7 +22,7 @@ import {
 import { readRunChecks } from './tfc/run-checks.js'
 import type { RunChecks } from './run/checks.js'
 import { isFailedStatus } from './run/checks.js'
-import { downloadJsonPlan, downloadRedactedPlan } from './tfc/json-plan.js'
+import { downloadJsonPlan, readRedactedPlanTail } from './tfc/json-plan.js'
 import { readPlanDiagnostics } from './tfc/logs.js'
 import { exportSentinelMocks } from './tfc/exports.js'
 import { evaluateGates } from './gates/evaluate.js'
@@ -78,7 +78,8 @@ export async function inspectTarget(
   }
 
   if (snapshot.planStatus === 'finished') {
-    Object.assign(result, await readPlanDetails(client, snapshot, settings))
+    const warn = (line: string): number => result.warnings.push(line)
+    Object.assign(result, await readPlanDetails(client, snapshot, settings, warn))
   } else if (stopped) {
     const culprits = (result.checks?.taskResults ?? []).filter(task => isFailedStatus(task.status))
     const named =
@@ -152,25 +153,25 @@ async function readChecks(
 async function readPlanDetails(
   client: TfcClient,
   snapshot: RunSnapshot | PlanSnapshot,
-  settings: Settings
+  settings: Settings,
+  warn: (line: string) => void
 ): Promise<Pick<WorkspaceResult, 'model' | 'jsonPath' | 'detailsNote'>> {
   // Only the redacted plan carries the provider schemas the diffs are read by: when diffs are
-  // shown and the full plan is to be had, it is downloaded beside the full one.
-  let redactedSchemas: Promise<ProviderSchemas | undefined> | undefined
+  // shown and the full plan is to be had, its end is read beside the full one.
+  let redactedSchemas: Promise<SchemasBeside> | undefined
   const download = await downloadJsonPlan(
     client,
     { planId: snapshot.planId },
     {
       destDir: settings.tempDir,
       onFullPlanFound: () => {
-        if (settings.details)
-          redactedSchemas = redactedPlanSchemas(client, snapshot.planId, settings)
+        if (settings.details) redactedSchemas = redactedPlanSchemas(client, snapshot.planId)
       }
     }
   )
   // Settled in every case, so no download outlives the step; used beside a full plan only.
-  const schemasBeside = redactedSchemas?.then(schemas =>
-    download.kind === 'json' ? schemas : undefined
+  const schemasBeside = redactedSchemas?.then(beside =>
+    download.kind === 'json' ? beside : undefined
   )
   if (download.kind === 'unavailable') {
     await schemasBeside
@@ -179,7 +180,9 @@ async function readPlanDetails(
   }
   let model: PlanModel
   try {
-    const [plan, schemas] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
+    const [plan, beside] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
+    if (beside?.note !== undefined) warn(beside.note)
+    const schemas = beside?.tail && usedProviderSchemasInTail(beside.tail, resourcesOf(plan))
     model = hidePlanAttributes(
       {
         // The redacted plan does not name its Terraform version; the run does.
@@ -204,24 +207,58 @@ async function readPlanDetails(
   return { model, jsonPath: download.path }
 }
 
-/** The redacted plan's provider_schemas; undefined (diffs without schemas) when not to be had. */
-async function redactedPlanSchemas(
-  client: TfcClient,
-  planId: string,
-  settings: Settings
-): Promise<ProviderSchemas | undefined> {
+/**
+ * The end of the redacted plan that holds its provider schemas, read beside a full plan; or why
+ * diffs go without them, when that is news.
+ */
+interface SchemasBeside {
+  tail?: Buffer
+  note?: string
+}
+
+/** The tails asked for in turn: the AWS provider's schemas alone are about 10 MB. */
+const SCHEMA_TAIL_BYTES = [16 << 20, 64 << 20]
+/** A server that sends the whole redacted plan anyway is read through up to this size. */
+const MAX_WHOLE_REDACTED_BYTES = 48 << 20
+
+/** The end of the redacted plan, with its provider schemas; none when not to be had. */
+async function redactedPlanSchemas(client: TfcClient, planId: string): Promise<SchemasBeside> {
+  const withoutSchemas = (why: string): SchemasBeside => ({
+    note: `Diffs are shown without provider schemas: ${why}.`
+  })
   try {
-    const redacted = await downloadRedactedPlan(client, { planId }, { destDir: settings.tempDir })
-    if (redacted === undefined) return undefined
-    try {
-      return await readProviderSchemas(redacted)
-    } finally {
-      await rm(redacted, { force: true })
+    for (const tailBytes of SCHEMA_TAIL_BYTES) {
+      const tail = await readRedactedPlanTail(
+        client,
+        { planId },
+        { tailBytes, maxWholeBytes: MAX_WHOLE_REDACTED_BYTES }
+      )
+      if (tail === undefined) return {}
+      if (tail.kind === 'too-large') {
+        return withoutSchemas(
+          `the redacted plan is ${megabytes(tail.totalBytes)} and its server does not answer range requests`
+        )
+      }
+      if (holdsProviderSchemas(tail.bytes)) return { tail: tail.bytes }
+      if (tail.whole) return {}
     }
+    const last = SCHEMA_TAIL_BYTES[SCHEMA_TAIL_BYTES.length - 1]
+    return withoutSchemas(`they are not within the last ${megabytes(last)} of the redacted plan`)
   } catch (error) {
     core.debug(`${planId}: the redacted plan's schemas could not be read: ${errorMessage(error)}`)
-    return undefined
+    return {}
   }
+}
+
+const megabytes = (bytes: number): string => `${Math.round(bytes / 1_000_000)} MB`
+
+/** Every resource whose diff may be read with a schema. */
+function resourcesOf(plan: JsonPlan): SchemaUse[] {
+  return [
+    ...(plan.resource_changes ?? []),
+    ...(plan.resource_drift ?? []),
+    ...(plan.deferred_changes ?? []).map(deferred => deferred.resource_change)
+  ]
 }
 
 async function addSentinelMocks(

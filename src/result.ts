@@ -51,6 +51,24 @@ export interface GateTrip {
   addresses: string[]
 }
 
+/** Who waived a tripped gate, and how: an approving review of the head, or a label. */
+export type Waiver =
+  { by: string; how: 'approval'; commit: string } | { by: string; how: 'label'; label: string }
+
+/** A tripped gate that an override waived: it no longer fails the step. */
+export interface WaivedGate extends GateTrip {
+  waiver: Waiver
+}
+
+/** Who may waive which tripped gates, for the "how to waive" line under each gate. */
+export interface WaiveRoute {
+  /** The conditions a review or label may waive. */
+  conditions: string[]
+  /** Listed approvers as written: `alice`, `@octo-org/platform`. */
+  approvers: string[]
+  label?: string
+}
+
 export interface SentinelMocks {
   path: string
   files: string[]
@@ -77,7 +95,12 @@ export interface WorkspaceResult {
   /** Last lines of a plain-text plan log, when it had no structured diagnostics. */
   logTail?: string[]
   execution?: ExecutionDetails
+  /** The tripped gates that still fail the step (waived ones are in `waived`). */
   gates: GateTrip[]
+  /** Tripped gates an approving review or label waived. */
+  waived?: WaivedGate[]
+  /** How the gates of this result may be waived; absent without overrides. */
+  waiveRoute?: WaiveRoute
   sentinelMocks?: SentinelMocks
   /** A non-fatal problem worth showing (e.g. the Sentinel export failed). */
   warnings: string[]

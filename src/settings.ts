@@ -4,11 +4,15 @@ import * as os from 'node:os'
 import * as core from '@actions/core'
 import { parseDuration } from './util/duration.js'
 import type { FailCondition } from './result.js'
+import type { Approver, OverrideSettings, WaivableCondition } from './gates/overrides.js'
+import { WAIVABLE_CONDITIONS, parseApprover } from './gates/overrides.js'
 import { errorMessage } from './util/error-message.js'
 import { compileMasks } from './util/mask.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
+/** What a comment too long for GitHub does: shortened (the job summary has all), or split in parts. */
+export type CommentOverflow = 'summary' | 'split'
 export type SentinelMocksPolicy = 'off' | 'on' | 'required'
 /** Wait for the plan only, or for the run's task stages, policies and cost estimate too. */
 export type WaitFor = 'run' | 'plan'
@@ -20,6 +24,8 @@ export type RunTarget =
   | { kind: 'runs'; runIds: string[] }
   | { kind: 'plans'; planIds: string[] }
   | { kind: 'discover'; organization: string; workspaces: string[]; commitSha: string }
+  /** A review or label event: the runs the sticky comment recorded for the pull request's head. */
+  | { kind: 'recorded' }
 
 export interface Settings {
   token: string
@@ -61,6 +67,23 @@ export interface Settings {
   sentinelMocksKeep: boolean
   /** Folder for downloaded files (RUNNER_TEMP or the OS temp folder). */
   tempDir: string
+  /** Who may waive which tripped gates; absent when neither approvers nor a label are given. */
+  overrides?: OverrideSettings
+  /** `labels: true`: the label set that says what the plan does, with its prefix. */
+  labels?: { prefix: string }
+  /**
+   * The pull request this job is about, for reading reviews and labels and writing labels; present
+   * whenever a pull request, the repository and a github-token are known (with comment: off too).
+   */
+  pullRequest?: PullRequestSettings
+}
+
+/** A pull request and the means to read it. */
+export interface PullRequestSettings {
+  token: string
+  apiUrl: string
+  repository: Repository
+  number: number
 }
 
 /** Where and how the pull request comment is written. */
@@ -73,6 +96,7 @@ export interface CommentSettings {
   prNumber: number
   policy: Exclude<CommentPolicy, 'off'>
   layout: CommentLayout
+  overflow: CommentOverflow
 }
 
 interface Repository {
@@ -99,6 +123,8 @@ const MAX_WAIT_MS = 6 * 3_600_000
 const MIN_POLL_MS = 1000
 const MAX_POLL_MS = 5 * 60_000
 const MAX_LABEL_LENGTH = 100
+/** GitHub's limit on a label's name. */
+const MAX_GITHUB_LABEL_LENGTH = 50
 
 const DURATION_ADVICE = 'use a duration like 90s, 15m or 1h, or a number of seconds'
 const HOSTNAME_ADVICE =
@@ -111,12 +137,16 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'poll-interval': '3s',
   comment: 'update',
   'comment-mode': 'per-workspace',
+  'comment-overflow': 'summary',
   details: 'true',
   'group-by': 'action',
   'fail-on': 'errored,policy,run-task',
   'wait-for': 'run',
   'sentinel-mocks': 'false',
-  'sentinel-mocks-keep': 'false'
+  'sentinel-mocks-keep': 'false',
+  'override-for': WAIVABLE_CONDITIONS.join(','),
+  labels: 'false',
+  'label-prefix': 'terraform:'
 }
 /** What users may write (case-insensitive) → what it means. */
 const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
@@ -130,6 +160,10 @@ const COMMENT_POLICIES: Readonly<Record<string, CommentPolicy>> = {
 const COMMENT_LAYOUTS: Readonly<Record<string, CommentLayout>> = {
   'per-workspace': 'per-workspace',
   combined: 'combined'
+}
+const COMMENT_OVERFLOWS: Readonly<Record<string, CommentOverflow>> = {
+  summary: 'summary',
+  split: 'split'
 }
 const SENTINEL_MOCKS_POLICIES: Readonly<Record<string, SentinelMocksPolicy>> = {
   false: 'off',
@@ -194,16 +228,42 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     COMMENT_LAYOUTS,
     report
   )
+  const commentOverflow = parseChoice(
+    'comment-overflow',
+    readInput(env, 'comment-overflow'),
+    COMMENT_OVERFLOWS,
+    report
+  )
   const commentLabel = parseCommentLabel(readInput(env, 'comment-label'), report)
-  const prNumber = parsePrNumber(env, comment !== 'off', event, report)
+  const overrides = parseOverrides(env, report)
+  const labels = parseBoolean('labels', readInput(env, 'labels'), report)
+    ? { prefix: parseLabelPrefix(readInput(env, 'label-prefix'), report) }
+    : undefined
+  // Overrides, labels and re-evaluation read (or write) the pull request even with comment: off.
+  const readsPullRequest =
+    overrides !== undefined || labels !== undefined || target.kind === 'recorded'
+  const prNumber = parsePrNumber(env, comment !== 'off' || readsPullRequest, event, report)
   const commenting = comment !== 'off' && prNumber !== undefined
   if (commenting && !githubToken) {
     report(
       `Input \`github-token\` is empty but comment is "${comment}" on pull request #${prNumber}: ` +
         `pass a token with pull-requests: write (e.g. ${GITHUB_TOKEN_EXAMPLE}) or set comment: off.`
     )
+  } else if (readsPullRequest && prNumber !== undefined && !githubToken) {
+    report(
+      `Input \`github-token\` is empty but overrides, labels or a re-evaluation need to read pull ` +
+        `request #${prNumber}: pass a token (e.g. ${GITHUB_TOKEN_EXAMPLE}).`
+    )
   }
-  const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', commenting, report)
+  if (target.kind === 'recorded' && prNumber === undefined) {
+    report(
+      'A review or label event without run-id, plan-id or workspace re-evaluates the runs of the ' +
+        "pull request's sticky comment, but the event names no pull request: give `pr-number`."
+    )
+  }
+  const pullRequestKnown = prNumber !== undefined && (commenting || readsPullRequest)
+  const repository = parseRepository(env.GITHUB_REPOSITORY?.trim() ?? '', pullRequestKnown, report)
+  const apiUrl = trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL)
   const githubServerUrl = trimUrl(env.GITHUB_SERVER_URL, DEFAULT_GITHUB_SERVER_URL)
 
   const settings: Settings = {
@@ -226,11 +286,12 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       commenting && repository
         ? {
             token: githubToken?.value ?? '',
-            apiUrl: trimUrl(env.GITHUB_API_URL, DEFAULT_GITHUB_API_URL),
+            apiUrl,
             repository,
             prNumber,
             policy: comment,
-            layout: commentMode
+            layout: commentMode,
+            overflow: commentOverflow
           }
         : undefined,
     commentWithoutPullRequest: comment !== 'off' && prNumber === undefined,
@@ -251,7 +312,13 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       readInput(env, 'sentinel-mocks-keep'),
       report
     ),
-    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir()
+    tempDir: env.RUNNER_TEMP?.trim() || os.tmpdir(),
+    overrides,
+    labels,
+    pullRequest:
+      prNumber !== undefined && repository && githubToken
+        ? { token: githubToken.value, apiUrl, repository, number: prNumber }
+        : undefined
   }
   if (problems.length > 0) throw new InputError(problems)
   return settings
@@ -389,6 +456,7 @@ const COMMIT_SHA_ADVICE =
 function parseTarget(env: NodeJS.ProcessEnv, event: LazyEvent, report: Report): RunTarget {
   const names = Object.keys(TARGET_LISTS) as TargetInput[]
   const given = names.filter(name => readInput(env, name) !== '')
+  if (given.length === 0 && isReevaluationEvent(env, event)) return { kind: 'recorded' }
   if (given.length !== 1) {
     const got =
       given.length === 0 ? 'none was given' : `got ${joinWords(given.map(quoteName), 'and')}`
@@ -494,11 +562,21 @@ function parsePlannedCommit(
     }
     return valid ? given.toLowerCase() : undefined
   }
-  if (!isPullRequestEvent(env)) return undefined
+  const path = eventCommitPath(env)
+  if (!path) return undefined
   const loaded = event()
-  const head =
-    'payload' in loaded ? field(loaded.payload, 'pull_request', 'head', 'sha') : undefined
+  const head = 'payload' in loaded ? field(loaded.payload, ...path) : undefined
   return typeof head === 'string' && COMMIT_SHA.test(head) ? head.toLowerCase() : undefined
+}
+
+/**
+ * Where the event names the commit planned: a pull request's head, or a merge queue's commit
+ * (merge_group has no pull request, and GITHUB_SHA is that same commit there).
+ */
+function eventCommitPath(env: NodeJS.ProcessEnv): string[] | undefined {
+  if (isPullRequestEvent(env)) return ['pull_request', 'head', 'sha']
+  if (env.GITHUB_EVENT_NAME === 'merge_group') return ['merge_group', 'head_sha']
+  return undefined
 }
 
 function defaultCommitSha(
@@ -506,17 +584,16 @@ function defaultCommitSha(
   event: LazyEvent,
   report: Report
 ): Sourced | undefined {
-  if (isPullRequestEvent(env)) {
+  const path = eventCommitPath(env)
+  if (path) {
     const loaded = event()
     if ('problem' in loaded) {
-      report(
-        `${loaded.problem}; it is needed for the pull request's head commit: give \`commit-sha\`.`
-      )
+      report(`${loaded.problem}; it is needed for the commit to plan: give \`commit-sha\`.`)
       return undefined
     }
-    const head = field(loaded.payload, 'pull_request', 'head', 'sha')
+    const head = field(loaded.payload, ...path)
     if (typeof head === 'string' && head) {
-      return { value: head, label: 'Input `commit-sha` (from the event pull_request.head.sha)' }
+      return { value: head, label: `Input \`commit-sha\` (from the event ${path.join('.')})` }
     }
   }
   const sha = env.GITHUB_SHA?.trim()
@@ -619,6 +696,91 @@ function parseFailOn(text: string, report: Report): FailCondition[] {
 }
 
 /**
+ * override-approvers, override-label and override-for; undefined when neither approvers nor a
+ * label are given (override-for alone waives nothing, but is still checked).
+ */
+function parseOverrides(env: NodeJS.ProcessEnv, report: Report): OverrideSettings | undefined {
+  const approverTexts = splitList(readInput(env, 'override-approvers'))
+  const approvers: Approver[] = []
+  const badApprovers: string[] = []
+  for (const text of approverTexts) {
+    const approver = parseApprover(text)
+    if (approver) approvers.push(approver)
+    else badApprovers.push(text)
+  }
+  if (badApprovers.length > 0) {
+    report(
+      badValue(
+        'Input `override-approvers`',
+        badApprovers.join(', '),
+        'use GitHub logins and teams, comma or newline separated, e.g. alice, @octo-org/platform'
+      )
+    )
+  }
+  const label = readInput(env, 'override-label')
+  if (/[\r\n,]/.test(label) || label.length > MAX_GITHUB_LABEL_LENGTH) {
+    report(
+      badValue(
+        'Input `override-label`',
+        label,
+        `use one label name of at most ${MAX_GITHUB_LABEL_LENGTH} characters, e.g. terraform-allow-destroy`
+      )
+    )
+  }
+  const waivable = parseOverrideFor(readInput(env, 'override-for'), report)
+  if (approvers.length === 0 && label === '') return undefined
+  return { approvers, label: label || undefined, waivable }
+}
+
+/** Conditions HCP Terraform owns, or a plan that is broken: never waived by a review or label. */
+const NEVER_WAIVED: Readonly<Record<string, string>> = {
+  errored: 'a plan or run that errored cannot be approved',
+  policy: 'mandatory policies are overridden in HCP Terraform, not here',
+  'run-task': 'mandatory run tasks are overridden in HCP Terraform, not here'
+}
+
+function parseOverrideFor(text: string, report: Report): WaivableCondition[] {
+  const words = splitList(text.toLowerCase())
+  const label = 'Input `override-for`'
+  const never = words.filter(word => Object.hasOwn(NEVER_WAIVED, word))
+  for (const word of never) {
+    report(badValue(label, word, `${NEVER_WAIVED[word]}; leave it out`))
+  }
+  const unknown = words.filter(
+    word =>
+      !Object.hasOwn(NEVER_WAIVED, word) &&
+      !(WAIVABLE_CONDITIONS as readonly string[]).includes(word)
+  )
+  if (unknown.length > 0 || words.length === 0) {
+    report(
+      badValue(
+        label,
+        unknown.join(', ') || text,
+        `use ${joinWords(WAIVABLE_CONDITIONS, 'or')}, comma separated, e.g. destroy,replace`
+      )
+    )
+  }
+  return words.filter((word): word is WaivableCondition =>
+    (WAIVABLE_CONDITIONS as readonly string[]).includes(word)
+  )
+}
+
+function parseLabelPrefix(text: string, report: Report): string {
+  // The longest label of the set is `<prefix>policy-failed`.
+  const longest = MAX_GITHUB_LABEL_LENGTH - 'policy-failed'.length
+  if (/[\r\n,]/.test(text) || text.length > longest) {
+    report(
+      badValue(
+        'Input `label-prefix`',
+        text,
+        `use one line of at most ${longest} characters without commas, e.g. terraform:`
+      )
+    )
+  }
+  return text
+}
+
+/**
  * An explicit pr-number, else the PR of the event; undefined (no comment) when there is none. An
  * unreadable event file matters only when a comment is wanted (`commentWanted`).
  */
@@ -675,6 +837,19 @@ function parseRepository(text: string, needed: boolean, report: Report): Reposit
 /** A URL from the environment without trailing slashes, else the default. */
 function trimUrl(value: string | undefined, fallback: string): string {
   return (value?.trim() || fallback).replace(/\/+$/, '')
+}
+
+/**
+ * A review submitted, edited or dismissed, or a label added or removed: the verdicts changed, the
+ * plan did not. Without run-id, plan-id and workspace the sticky comment's runs are re-evaluated.
+ */
+function isReevaluationEvent(env: NodeJS.ProcessEnv, event: LazyEvent): boolean {
+  const name = env.GITHUB_EVENT_NAME ?? ''
+  if (name === 'pull_request_review') return true
+  if (name !== 'pull_request' && name !== 'pull_request_target') return false
+  const loaded = event()
+  const action = 'payload' in loaded ? field(loaded.payload, 'action') : undefined
+  return action === 'labeled' || action === 'unlabeled'
 }
 
 /** pull_request, pull_request_target, pull_request_review(_comment): payloads with `pull_request`. */

@@ -127,6 +127,29 @@ describe('markdownReport', () => {
     expect(report).toContain('in the 60 s before its mark')
   })
 
+  it('has a row per plan served with provider schemas, as the targets name them', () => {
+    const withSchemas = markdownReport(
+      results({
+        sizes: [],
+        schemaRows: [
+          {
+            label: '3,000 resources, schemas',
+            bytes: 6 * MB,
+            e2e: { wallMs: 600, peakRssBytes: 150 * MB },
+            node: { wallMs: 400, peakRssBytes: 90 * MB }
+          },
+          { label: '100 resources, no schemas', bytes: 200_000, e2e: null, node: null }
+        ]
+      })
+    )
+    expect(withSchemas).not.toContain('1k resources')
+    const rows = withSchemas.split('\n').filter(line => line.includes(' resources, '))
+    expect(rows).toEqual([
+      '| 3,000 resources, schemas | 6.00 MB | 0.60 s | 0.40 s | 1.50× | 150.0 MB (25.00× the plan) |',
+      '| 100 resources, no schemas | 200 kB | n/a | n/a | n/a | n/a (n/a the plan) |'
+    ])
+  })
+
   it('lists what went wrong with the action, one line each', () => {
     const broken = markdownReport(
       results({

@@ -8,7 +8,12 @@ import fc from 'fast-check'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { KEPT_KEYS, PlanParseError, parseJsonPlan, readJsonPlanFile } from '../../src/plan/parse.js'
+import {
+  KEPT_KEYS,
+  PlanParseError,
+  parseJsonPlan,
+  streamJsonPlanFile
+} from '../../src/plan/parse.js'
 import { RESOURCE_ACTIONS, buildPlanModel } from '../../src/plan/model.js'
 import type { PlanModel } from '../../src/plan/model.js'
 import type { JsonPlan } from '../../src/plan/types.js'
@@ -460,7 +465,7 @@ async function readBothWays(text: string): Promise<JsonPlan | PlanParseError> {
   writeFileSync(file, text)
   let streamed: JsonPlan | PlanParseError
   try {
-    streamed = await readJsonPlanFile(file)
+    streamed = await streamJsonPlanFile(file)
   } catch (error) {
     streamed = expectParseError(error)
   } finally {

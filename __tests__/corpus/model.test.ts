@@ -5,7 +5,12 @@ import * as path from 'node:path'
 import { buildPlanModel } from '../../src/plan/model.js'
 import type { PlanModel, ResourceChangeModel } from '../../src/plan/model.js'
 import type { JsonPlan } from '../../src/plan/types.js'
-import { parseJsonPlan, PlanParseError, readJsonPlanFile } from '../../src/plan/parse.js'
+import {
+  parseJsonPlan,
+  PlanParseError,
+  readJsonPlanFile,
+  streamJsonPlanFile
+} from '../../src/plan/parse.js'
 import { equivalenceCases, jsonPlanFiles, readTerraformText } from './plan-corpus.js'
 import type { ListedChange } from './plan-corpus.js'
 
@@ -77,7 +82,7 @@ describe('every JSON plan of the corpus', () => {
         }
       }
       const parsed = await settle(() => parseJsonPlan(fs.readFileSync(file, 'utf8')))
-      const streamed = await settle(() => readJsonPlanFile(file))
+      const streamed = await settle(() => streamJsonPlanFile(file))
       if (parsed instanceof Error || streamed instanceof Error) {
         // Only the deliberately broken file and the empty `{}` documents of errored cloud runs fail.
         expect(parsed).toBeInstanceOf(PlanParseError)

@@ -114,3 +114,62 @@ describe('finding runs by workspace and commit', () => {
     expect(world().prComments()).toHaveLength(3)
   })
 })
+
+describe('finding runs on an older Terraform Enterprise without the organization run list', () => {
+  const world = useWorld({ organizationRunList: false })
+
+  it("lists each workspace's runs instead, and waits for each run on its own", async () => {
+    const { tfc } = world()
+    const runs = ['app-a', 'app-b'].map(name =>
+      tfc.addRun({
+        workspace: name,
+        planJson: CHANGES,
+        commitSha: HEAD_SHA,
+        statuses: ['running', 'running', 'finished']
+      })
+    )
+    const result = await world().run({ organization: 'acme', workspace: 'app-*' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe(runs.map(run => run.id).join(','))
+    const lists = listRequests(tfc.requests)
+    expect(lists.filter(list => list.path.startsWith('/api/v2/organizations/'))).toHaveLength(2)
+    expect(lists.filter(list => list.path.startsWith('/api/v2/workspaces/'))).toHaveLength(2)
+    expect(result.log).toContain('no organization run list')
+  })
+})
+
+describe('finding many runs through the organization run list', () => {
+  const world = useWorld()
+
+  it('polls the statuses of all runs with one run list a round, then each finished run once', async () => {
+    const { tfc } = world()
+    const names = ['svc-a', 'svc-b', 'svc-c', 'svc-d', 'svc-e', 'svc-f']
+    const runs = names.map(name =>
+      tfc.addRun({
+        workspace: name,
+        planJson: CREATE,
+        commitSha: HEAD_SHA,
+        statuses: ['pending', 'running', 'running', 'finished']
+      })
+    )
+    const result = await world().run({
+      organization: 'acme',
+      workspace: 'svc-*',
+      'comment-mode': 'combined'
+    })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe(runs.map(run => run.id).join(','))
+    const lists = listRequests(tfc.requests)
+    expect(lists.every(list => list.path === '/api/v2/organizations/acme/runs')).toBe(true)
+    expect(lists.every(list => list.query['filter[workspace_names]']?.startsWith('svc-'))).toBe(
+      true
+    )
+    // Discovery, then the rounds until every plan finished: one list each.
+    expect(lists).toHaveLength(4)
+    for (const run of runs) {
+      const polls = tfc.requests.filter(request => request.path === `/api/v2/runs/${run.id}`)
+      expect(polls).toHaveLength(1)
+    }
+    expect(world().prComments()).toHaveLength(1)
+  })
+})

@@ -1,10 +1,13 @@
 // The run-list requests of a simulated HCP Terraform: what discovery asks for, and how fast.
 import type { RecordedRequest } from '../../test/sim/tfc.mjs'
 
-const RUN_LIST = /^\/api\/v2\/workspaces\/[^/]+\/runs$/
+const RUN_LIST = /^\/api\/v2\/(workspaces|organizations)\/[^/]+\/runs$/
+
+/** A request for a workspace's or an organization's run list (both share one limit). */
+export const isRunList = (request: RecordedRequest): boolean => RUN_LIST.test(request.path)
 
 export const listRequests = (requests: RecordedRequest[]): RecordedRequest[] =>
-  requests.filter(request => RUN_LIST.test(request.path))
+  requests.filter(isRunList)
 
 /** The most run-list requests in any 60 s. */
 export function busiestMinute(requests: RecordedRequest[]): number {

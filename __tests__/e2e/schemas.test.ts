@@ -40,6 +40,29 @@ describe('diffs with the provider schemas', () => {
     for (const secret of SCHEMA_SENSITIVE) expect(shown).not.toContain(secret)
   })
 
+  it('read the same when only the end of the redacted plan is asked for, from a temporary URL', async () => {
+    const inline = world().tfc.addRun({
+      workspace: 'network',
+      planJson: PLAN,
+      providerSchemas: SCHEMAS
+    })
+    await world().run({ 'run-id': inline.id })
+    const inlineComment = world().prComments()[0].body
+    const redirected = world().tfc.addRun({
+      workspace: 'network',
+      planJson: PLAN,
+      providerSchemas: SCHEMAS,
+      redactedVia: 'redirect'
+    })
+
+    const step = await world().run({ 'run-id': redirected.id })
+
+    expect(step.code).toBe(0)
+    expect(world().prComments()[0].body).toBe(inlineComment.replaceAll(inline.id, redirected.id))
+    const archivist = world().tfc.requests.filter(req => req.origin === world().tfc.archivistUrl)
+    expect(archivist.map(req => req.headers.range).filter(Boolean)).toEqual([`bytes=-${16 << 20}`])
+  })
+
   it('fall back to the full plan alone when the redacted plan cannot be had', async () => {
     const run = world().tfc.addRun({
       workspace: 'network',

@@ -4,12 +4,17 @@
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { runAction as runStep } from '../../test/sim/runner.mjs'
+import { bundleReady } from '../setup/bundle-cache.mjs'
 import type { RunOptions, RunResult } from '../../test/sim/runner.mjs'
 
 export type { RunResult }
 export type RunActionOptions = Omit<RunOptions, 'entry'>
 
 const stepDirs: string[] = []
+
+// The global setup may still be building the bundle: suites wait for it as they load, where no
+// test's timeout runs.
+if (process.env.E2E_ACTION_ENTRY) await bundleReady(path.resolve(process.env.E2E_ACTION_ENTRY))
 
 /**
  * Runs the action's bundle in a child process: the build of src/ that the Jest global setup made

@@ -5,10 +5,11 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import {
+  NATIVE_PARSE_MAX_BYTES,
   parseJsonPlan,
   PlanParseError,
   readJsonPlanFile,
-  readProviderSchemas
+  streamJsonPlanFile
 } from '../../src/plan/parse.js'
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/plans')
@@ -30,8 +31,9 @@ function writeTemp(content: string | Buffer): string {
   return file
 }
 
+/** The streaming reader on `content`; readJsonPlanFile would parse a file this small natively. */
 async function readText(content: string | Buffer): Promise<unknown> {
-  return readJsonPlanFile(writeTemp(content))
+  return streamJsonPlanFile(writeTemp(content))
 }
 
 /** Both readers on the same text: their results, or their PlanParseErrors. */
@@ -152,7 +154,27 @@ describe('parseJsonPlan', () => {
 describe('readJsonPlanFile', () => {
   it.each(fixtureNames)('gives the same plan as parseJsonPlan for %s', async name => {
     const file = path.join(FIXTURES, name)
-    expect(await readJsonPlanFile(file)).toEqual(parseJsonPlan(fs.readFileSync(file, 'utf8')))
+    const parsed = parseJsonPlan(fs.readFileSync(file, 'utf8'))
+    expect(await readJsonPlanFile(file)).toEqual(parsed)
+    expect(await streamJsonPlanFile(file)).toEqual(parsed)
+  })
+
+  it('says where a small broken plan breaks, in bytes, as the streaming reader does', async () => {
+    const file = writeTemp('{"format_version":"1.2","resource_changes":[}')
+    const error = await readJsonPlanFile(file).catch((e: unknown) => e)
+    expect(error).toEqual(await streamJsonPlanFile(file).catch((e: unknown) => e))
+    expect((error as PlanParseError).byteOffset).toBe(44)
+  })
+
+  it('streams a plan above the native size, keeping only what the action reads', async () => {
+    const padding = 'x'.repeat(NATIVE_PARSE_MAX_BYTES)
+    const file = writeTemp(
+      JSON.stringify({ format_version: '1.2', prior_state: padding, resource_changes: [rc('a.b')] })
+    )
+    expect(await readJsonPlanFile(file)).toEqual({
+      format_version: '1.2',
+      resource_changes: [rc('a.b')]
+    })
   })
 
   it('keeps a scalar that follows a skipped container, and the last of duplicate keys', async () => {
@@ -311,86 +333,3 @@ function catchError(run: () => unknown): PlanParseError {
   }
   throw new Error('expected a PlanParseError')
 }
-
-describe('readProviderSchemas', () => {
-  const SCHEMAS = {
-    'registry.terraform.io/hashicorp/null': {
-      resource_schemas: { null_resource: { block: { attributes: { id: { type: 'string' } } } } }
-    }
-  }
-  /** A redacted plan as Terraform writes it, schemas last, with `changes` before them. */
-  const redacted = (changes: unknown[], extra: Record<string, unknown> = {}): string =>
-    JSON.stringify({
-      plan_format_version: '1.2',
-      resource_changes: changes,
-      ...extra,
-      provider_format_version: '1.0',
-      provider_schemas: SCHEMAS
-    })
-  const change = (value: unknown) => ({
-    address: 'null_resource.a',
-    mode: 'managed',
-    type: 'null_resource',
-    name: 'a',
-    change: { actions: ['create'], before: null, after: value }
-  })
-
-  it('reads the schemas that Terraform writes last, as a whole read does', async () => {
-    const file = writeTemp(redacted([change({ id: 'x' })]))
-    expect(await readProviderSchemas(file)).toEqual(SCHEMAS)
-    expect(await readProviderSchemas(file)).toEqual((await readJsonPlanFile(file)).provider_schemas)
-  })
-
-  it('finds them when the key straddles a chunk boundary, a megabyte from the end', async () => {
-    const withDescription = (length: number): string =>
-      redacted([change({ id: 'x' })]).replace(
-        '"block":{',
-        `"block":{"description":"${'d'.repeat(length)}",`
-      )
-    const tail = (text: string): number => text.length - text.lastIndexOf('"provider_schemas"')
-    // The reader's first chunk is the last 1 MiB: a tail 9 bytes longer cuts the key in two.
-    const text = withDescription(CHUNK + 9 - tail(withDescription(0)))
-    expect(tail(text)).toBe(CHUNK + 9)
-    const schemas = (await readJsonPlanFile(writeTemp(text))).provider_schemas
-    expect(schemas).toBeDefined()
-    expect(await readProviderSchemas(writeTemp(text))).toEqual(schemas)
-  })
-
-  it('falls back to reading the whole file when the schemas are not the last member', async () => {
-    const file = writeTemp(
-      JSON.stringify({
-        plan_format_version: '1.2',
-        provider_schemas: SCHEMAS,
-        resource_changes: []
-      })
-    )
-    expect(await readProviderSchemas(file)).toEqual(SCHEMAS)
-  })
-
-  it('does not take a nested key of that name, nor one inside a string, for the schemas', async () => {
-    const nested = writeTemp(
-      JSON.stringify({
-        plan_format_version: '1.2',
-        resource_changes: [change({ tags: { provider_schemas: { fake: true } } })]
-      })
-    )
-    expect(await readProviderSchemas(nested)).toBeUndefined()
-    const inString = writeTemp(
-      JSON.stringify({
-        plan_format_version: '1.2',
-        resource_changes: [change({ text: '{"provider_schemas": {"fake": true}}' })]
-      })
-    )
-    expect(await readProviderSchemas(inString)).toBeUndefined()
-  })
-
-  it('has none for a plan without schemas, or with schemas that are not an object', async () => {
-    expect(
-      await readProviderSchemas(writeTemp(redacted([]).replace(/,"provider_schemas".*}$/, '}')))
-    ).toBeUndefined()
-    const notObject = writeTemp(
-      JSON.stringify({ plan_format_version: '1.2', provider_schemas: [1] })
-    )
-    expect(await readProviderSchemas(notObject)).toBeUndefined()
-  })
-})

@@ -242,6 +242,21 @@ describe('buildOutputs', () => {
     expect(buildOutputs([unnamed, quiet])['failed-checks']).toBe(`${staging.runId}:errored`)
   })
 
+  it('lists waived conditions in overridden, apart from what still fails', () => {
+    const waiver = { by: 'alice', how: 'approval' as const, commit: 'a'.repeat(40) }
+    const destroy = prod.gates.filter(gate => gate.condition === 'destroy')
+    const approved = {
+      ...prod,
+      gates: prod.gates.filter(gate => gate.condition !== 'destroy'),
+      waived: destroy.map(gate => ({ ...gate, waiver }))
+    }
+    const one = buildOutputs([approved])
+    expect([one.overridden, one['failed-checks']]).toEqual(['destroy', 'protect'])
+    expect(buildOutputs([approved, staging]).overridden).toBe('app-prod:destroy')
+    expect(buildOutputs([prod]).overridden).toBe('')
+    expect(JSON.parse(buildOutputs([approved]).results)[0].waived).toEqual(approved.waived)
+  })
+
   it.each([
     [['finished', 'errored', 'canceled'], 'errored'],
     [['finished', 'canceled', 'unreachable'], 'canceled'],

@@ -291,3 +291,93 @@ describe('GitHub simulator: overlapping clients', () => {
     expect(() => sim.setHeadSha(2, 'f'.repeat(40))).toThrow('no pull request #2')
   })
 })
+
+describe('GitHub simulator: reviews, labels, permissions and teams', () => {
+  it('lists reviews with their commit and state, a dismissal included', async () => {
+    const { url, verdicts } = await start({
+      pullRequests: [{ number: 1, headSha: 'f'.repeat(40) }]
+    })
+    const approval = verdicts.addReview(1, { user: 'alice', state: 'APPROVED' })
+    verdicts.addReview(1, { user: 'bob', state: 'COMMENTED', commitId: 'e'.repeat(40) })
+    verdicts.dismissReview(approval.id)
+
+    const { json } = await call(`${url}/repos/octo-org/infra/pulls/1/reviews`)
+    expect(
+      (json as Array<{ user: { login: string }; state: string; commit_id: string }>).map(review => [
+        review.user.login,
+        review.state,
+        review.commit_id[0]
+      ])
+    ).toEqual([
+      ['alice', 'DISMISSED', 'f'],
+      ['bob', 'COMMENTED', 'e']
+    ])
+  })
+
+  it('records who labelled, and the pull request shows its labels and author', async () => {
+    const { url, verdicts } = await start({ pullRequests: [{ number: 1, author: 'erin' }] })
+    verdicts.addLabel(1, 'keep', 'dave')
+    await call(`${url}/repos/octo-org/infra/issues/1/labels`, {
+      method: 'POST',
+      body: { labels: ['mine'] }
+    })
+    const removed = await call(`${url}/repos/octo-org/infra/issues/1/labels/keep`, {
+      method: 'DELETE'
+    })
+    const missing = await call(`${url}/repos/octo-org/infra/issues/1/labels/keep`, {
+      method: 'DELETE'
+    })
+
+    expect([removed.status, missing.status]).toEqual([200, 404])
+    const events = await call(`${url}/repos/octo-org/infra/issues/1/events`)
+    expect(
+      (
+        events.json as Array<{ event: string; actor: { login: string }; label: { name: string } }>
+      ).map(event => `${event.event} ${event.label.name} by ${event.actor.login}`)
+    ).toEqual([
+      'labeled keep by dave',
+      'labeled mine by github-actions[bot]',
+      'unlabeled keep by github-actions[bot]'
+    ])
+    const pull = await call(`${url}/repos/octo-org/infra/pulls/1`)
+    expect(pull.json).toMatchObject({ user: { login: 'erin' }, labels: [{ name: 'mine' }] })
+  })
+
+  it('creates a label once (422 already_exists after) and answers 404 for an unknown one', async () => {
+    const { url } = await start()
+    const create = () =>
+      call(`${url}/repos/octo-org/infra/labels`, {
+        method: 'POST',
+        body: { name: 'tf:x', color: 'b60205', description: 'd' }
+      })
+    expect([(await create()).status, (await create()).status]).toEqual([201, 422])
+    expect((await call(`${url}/repos/octo-org/infra/labels/tf%3Ax`)).json).toMatchObject({
+      color: 'b60205'
+    })
+    expect((await call(`${url}/repos/octo-org/infra/labels/other`)).status).toBe(404)
+  })
+
+  it('answers collaborator permissions with the legacy permission and the role', async () => {
+    const { url, verdicts } = await start()
+    verdicts.setRole('dave', 'maintain')
+    const { json } = await call(`${url}/repos/octo-org/infra/collaborators/dave/permission`)
+    expect(json).toMatchObject({ permission: 'write', role_name: 'maintain' })
+  })
+
+  it('answers team memberships 403 for GITHUB_TOKEN, 404 when hidden, else by membership', async () => {
+    const { url, verdicts } = await start()
+    verdicts.setTeam('octo-org/platform', ['carol'])
+    const member = `${url}/orgs/octo-org/teams/platform/memberships/carol`
+    const forbidden = await call(member)
+    verdicts.setMembershipAccess('hidden')
+    const hidden = await call(member)
+    verdicts.setMembershipAccess('ok')
+    const active = await call(member)
+    const stranger = await call(`${url}/orgs/octo-org/teams/platform/memberships/mallory`)
+
+    expect([forbidden.status, hidden.status, active.status, stranger.status]).toEqual([
+      403, 404, 200, 404
+    ])
+    expect(active.json).toMatchObject({ state: 'active' })
+  })
+})

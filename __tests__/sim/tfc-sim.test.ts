@@ -423,6 +423,48 @@ describe('run and workspace lists', () => {
     expect(sim.listRequestCount()).toBe(32)
   })
 
+  it('answers 429 past 30 API requests a second per token, refused ones counted too', async () => {
+    await sim.close()
+    sim = await startTfcSimulator({ requestRateLimit: true })
+    const run = addRun()
+    const statuses = await Promise.all(
+      Array.from({ length: 34 }, async () => (await call(`/api/v2/runs/${run.id}`)).status)
+    )
+    expect(statuses.filter(status => status === 200)).toHaveLength(30)
+    const limited = await call(`/api/v2/runs/${run.id}`)
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0)
+    // Another token has a budget of its own.
+    expect((await call(`/api/v2/runs/${run.id}`, { token: sim.tokens.read })).status).toBe(200)
+    expect(sim.requests.filter(request => request.status === 429).length).toBe(5)
+  })
+
+  it('includes the plan and the commit in run lists, and a list is a poll of the runs it shows', async () => {
+    const run = addRun({ commitSha: 'c1', statuses: ['running', 'finished'] })
+    const query =
+      'filter[operation]=plan_only&include=plan,configuration_version.ingress_attributes'
+    const first = await json(`/api/v2/organizations/acme/runs?${query}`)
+    const included = (doc: Doc, type: string) =>
+      doc.included.filter((resource: { type: string }) => resource.type === type)
+    expect(included(first, 'plans').map((plan: Doc) => [plan.id, plan.attributes.status])).toEqual([
+      [run.planId, 'running']
+    ])
+    expect(included(first, 'ingress-attributes')[0].attributes['commit-sha']).toBe('c1')
+    const second = await json(`/api/v2/organizations/acme/runs?${query}`)
+    expect(included(second, 'plans')[0].attributes.status).toBe('finished')
+  })
+
+  it('answers 404 to the organization run list as an older TFE without it', async () => {
+    await sim.close()
+    sim = await startTfcSimulator({ organizationRunList: false })
+    const run = addRun()
+    expect((await call('/api/v2/organizations/acme/runs')).status).toBe(404)
+    const listed = await json(
+      `/api/v2/workspaces/${run.workspace.id}/runs?filter[operation]=plan_only`
+    )
+    expect(ids(listed)).toEqual([run.id])
+  })
+
   it('lists workspaces by name, wildcard and page, and shows one by name', async () => {
     for (const name of ['app-prod', 'app-staging', 'network', 'db-prod']) {
       sim.addWorkspace({ name, organization: 'acme' })

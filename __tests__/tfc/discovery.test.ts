@@ -33,6 +33,8 @@ interface SimOptions {
   wildcardSearch?: boolean
   /** Milliseconds each run-list answer takes, to observe concurrency. */
   listLatencyMs?: number
+  /** The organization run list (default false: an older TFE that answers 404 to it). */
+  organizationList?: boolean
 }
 
 /** Just enough of HCP Terraform's workspace and run-list API, written from the API notes. */
@@ -75,17 +77,21 @@ async function startSim(options: SimOptions) {
     }
   }
 
-  const listRuns = async (request: RecordedRequest, workspaceId: string): Promise<Reply> => {
+  /** A run list of one workspace or (the organization's) several; each is a poll of theirs. */
+  const listRuns = async (request: RecordedRequest, workspaceIds: string[]): Promise<Reply> => {
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
     if (options.listLatencyMs) await delay(options.listLatencyMs)
     inFlight--
-    const poll = (listPolls.get(workspaceId) ?? 0) + 1
-    listPolls.set(workspaceId, poll)
+    for (const id of workspaceIds) listPolls.set(id, (listPolls.get(id) ?? 0) + 1)
     const operations = (request.query.get('filter[operation]') ?? '').split(',')
     const commit = request.query.get('search[commit]')
     const visible = runs
-      .filter(run => idOf(run.workspace) === workspaceId && poll > (run.hiddenForPolls ?? 0))
+      .filter(run => {
+        const workspaceId = idOf(run.workspace) ?? ''
+        const poll = listPolls.get(workspaceId) ?? 0
+        return workspaceIds.includes(workspaceId) && poll > (run.hiddenForPolls ?? 0)
+      })
       .filter(run => run.operation !== 'plan_only' || operations.includes('plan_only'))
       .filter(run => options.commitSearch === false || !commit || run.commit === commit)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
@@ -95,6 +101,7 @@ async function startSim(options: SimOptions) {
         type: 'runs',
         attributes: { status: 'planning', 'created-at': run.createdAt },
         relationships: {
+          workspace: { data: { id: idOf(run.workspace) ?? '', type: 'workspaces' } },
           'configuration-version': { data: { id: cvId(run), type: 'configuration-versions' } }
         }
       })),
@@ -103,7 +110,9 @@ async function startSim(options: SimOptions) {
     const pageRuns = visible.filter(run => page.data.some(doc => doc.id === run.id))
     const wantsInclude =
       options.include !== false &&
-      request.query.get('include') === 'configuration_version.ingress_attributes'
+      (request.query.get('include') ?? '')
+        .split(',')
+        .includes('configuration_version.ingress_attributes')
     const included = pageRuns.flatMap(run => [
       {
         id: cvId(run),
@@ -134,7 +143,17 @@ async function startSim(options: SimOptions) {
       )
       return { status: 200, body: paginate(listed.map(workspaceDoc), request.query) }
     },
-    'GET /api/v2/workspaces/:id/runs': (request, params) => listRuns(request, params.id),
+    'GET /api/v2/workspaces/:id/runs': (request, params) => listRuns(request, [params.id]),
+    'GET /api/v2/organizations/:org/runs': request => {
+      if (!options.organizationList) {
+        return { status: 404, body: { errors: [{ status: '404', title: 'not found' }] } }
+      }
+      const names = (request.query.get('filter[workspace_names]') ?? '').split(',')
+      return listRuns(
+        request,
+        names.flatMap(name => idOf(name) ?? [])
+      )
+    },
     'GET /api/v2/configuration-versions/:id/ingress-attributes': (_request, params) => {
       const run = runs.find(r => cvId(r) === params.id)
       return run?.commit
@@ -162,6 +181,8 @@ function run(
 
 const isRunList = (request: RecordedRequest) =>
   /^\/api\/v2\/workspaces\/[^/]+\/runs$/.test(request.path)
+const isOrganizationRunList = (request: RecordedRequest) =>
+  request.path === `/api/v2/organizations/${ORG}/runs`
 
 describe('discoverRuns', () => {
   let server: RouteServer | undefined
@@ -177,7 +198,10 @@ describe('discoverRuns', () => {
     server = sim.server
     const time = fakeClock(1_700_000_000_000)
     const lines: string[] = []
-    const result = discoverRuns(createTfcClient({ origin: sim.server.origin, token: TOKEN }), {
+    // The client's request budget keeps the same time as discovery.
+    const clock = overrides.clock ?? time
+    const client = createTfcClient({ origin: sim.server.origin, token: TOKEN, clock })
+    const result = discoverRuns(client, {
       organization: ORG,
       workspaces: ['app'],
       commitSha: SHA,
@@ -386,7 +410,7 @@ describe('discoverRuns', () => {
     server = sim.server
     const time = fakeClock(1_700_000_000_000)
     // Stamp each run-list call with the injected clock at the moment it is made.
-    const inner = createTfcClient({ origin: sim.server.origin, token: TOKEN })
+    const inner = createTfcClient({ origin: sim.server.origin, token: TOKEN, clock: time })
     const stamps: number[] = []
     const client: TfcClient = {
       origin: inner.origin,
@@ -412,6 +436,44 @@ describe('discoverRuns', () => {
       ...stamps.map(start => stamps.filter(t => t >= start && t < start + 60_000).length)
     )
     expect(busiestMinute).toBeLessThanOrEqual(30)
+  })
+
+  it('finds the runs of 150 workspaces with one organization run list per 100 workspaces a round', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `svc-${String(i).padStart(3, '0')}`)
+    const runs = names.map((name, i) =>
+      run(`run-${name.padEnd(16, '0')}`, name, SHA, i % 50, { hiddenForPolls: i % 3 })
+    )
+    const sim = await startSim({ workspaces: names, runs, organizationList: true })
+    const { result, time } = await discover(sim, { workspaces: ['svc-*'] })
+    expect((await result).map(found => found.runId)).toEqual(runs.map(r => r.id))
+    expect(sim.server.requests.filter(isRunList)).toEqual([])
+    const lists = sim.server.requests.filter(isOrganizationRunList)
+    // Three rounds (runs hidden for up to two polls), each asking for the workspaces still pending.
+    // (The shorter pauses are the request budget's: each run's commit is asked for on its own.)
+    expect(time.sleeps.filter(ms => ms > 1000)).toEqual([3000, 3000])
+    const named = lists.map(list => list.query.get('filter[workspace_names]')?.split(',') ?? [])
+    expect(named.map(list => list.length)).toEqual([100, 50, 100, 50])
+    expect(named[0].slice(0, 2)).toEqual(['svc-000', 'svc-001'])
+    for (const list of lists) {
+      expect(list.query.get('search[commit]')).toBe(SHA)
+      expect(list.query.get('filter[operation]')?.split(',')).toContain('plan_only')
+      expect(list.query.get('page[size]')).toBe('100')
+    }
+  })
+
+  it("lists each workspace's runs where the server has no organization run list", async () => {
+    const sim = await startSim({
+      workspaces: ['app', 'db'],
+      runs: [run('run-app0000000000001', 'app', SHA, 1), run('run-db00000000000001', 'db', SHA, 1)]
+    })
+    const { result, lines } = await discover(sim, { workspaces: ['app', 'db'] })
+    expect((await result).map(found => found.runId)).toEqual([
+      'run-app0000000000001',
+      'run-db00000000000001'
+    ])
+    expect(sim.server.requests.filter(isOrganizationRunList)).toHaveLength(1)
+    expect(sim.server.requests.filter(isRunList)).toHaveLength(2)
+    expect(lines.some(line => line.includes('no organization run list'))).toBe(true)
   })
 
   it('logs progress at most about once a minute while waiting', async () => {

@@ -3,7 +3,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTfcClient } from '../../src/tfc/client.js'
-import { downloadJsonPlan } from '../../src/tfc/json-plan.js'
+import {
+  downloadJsonPlan,
+  JsonDownloadCheck,
+  readRedactedPlanTail
+} from '../../src/tfc/json-plan.js'
 import type { JsonPlanOptions } from '../../src/tfc/json-plan.js'
 import { reply, startRouteServer } from '../helpers/route-server.js'
 import type { Handler, Route, RouteServer } from '../helpers/route-server.js'
@@ -305,5 +309,113 @@ describe('downloadJsonPlan: redacted fallback', () => {
         'the redacted JSON needs Terraform 0.15.2 or later (HTTP 422)'
       )
     })
+  })
+})
+
+describe('JsonDownloadCheck', () => {
+  /** Runs of backslashes before quotes, brackets in strings, and multi-byte characters. */
+  const DOCUMENT = '{"a":"x\\\\","b":"y\\"}]\\\\\\"z","c":[{"d":"日本\\\\\\\\"},2],"e":""}'
+
+  const problemOf = (...chunks: string[]): string | undefined => {
+    const check = new JsonDownloadCheck()
+    for (const chunk of chunks) check._transform(Buffer.from(chunk), 'utf8', () => undefined)
+    return check.problem('host')
+  }
+
+  it('finds a whole document complete however it is cut into chunks', () => {
+    expect(JSON.parse(DOCUMENT)).toBeDefined()
+    for (let at = 0; at <= DOCUMENT.length; at++) {
+      expect(problemOf(DOCUMENT.slice(0, at), DOCUMENT.slice(at))).toBeUndefined()
+      const third = Math.floor((DOCUMENT.length - at) / 2) + at
+      expect(
+        problemOf(DOCUMENT.slice(0, at), DOCUMENT.slice(at, third), DOCUMENT.slice(third))
+      ).toBeUndefined()
+    }
+  })
+
+  it('finds every truncation incomplete, and data after the document too', () => {
+    for (let length = 0; length < DOCUMENT.length; length++) {
+      const cut = DOCUMENT.slice(0, length)
+      expect(problemOf(cut.slice(0, length / 2), cut.slice(length / 2))).toContain('not a complete')
+    }
+    expect(problemOf(DOCUMENT, ' {}')).toContain('not a complete')
+  })
+})
+
+describe('readRedactedPlanTail', () => {
+  const TEXT = JSON.stringify({ ...REDACTED, padding: 'p'.repeat(5000) })
+  const tailOptions = { tailBytes: 1000, maxWholeBytes: 8000 }
+  const tailText = (tail: unknown): string => (tail as { bytes: Buffer }).bytes.toString('utf8')
+
+  /** An object store: honours `Range: bytes=-n` with 206, as S3 and the archivist do. */
+  const ranged: Handler = request => {
+    const match = /^bytes=-(\d+)$/.exec(String(request.headers.range))
+    if (match === null) return { status: 200, body: TEXT }
+    const start = Math.max(0, TEXT.length - Number(match[1]))
+    return {
+      status: 206,
+      body: TEXT.slice(start),
+      headers: { 'Content-Range': `bytes ${start}-${TEXT.length - 1}/${TEXT.length}` }
+    }
+  }
+
+  it('asks the temporary URL for the last bytes only, without compression', async () => {
+    const archivist = await startArchivist({ 'GET /v1/object/:key': ranged })
+    const { client } = await startApi({
+      [`GET ${REDACTED_OUTPUT}`]: reply.redirect(`${archivist.origin}/v1/object/k`)
+    })
+    const tail = await readRedactedPlanTail(client, { planId: PLAN_ID }, tailOptions)
+    expect(tail).toMatchObject({ kind: 'tail', whole: false })
+    expect(tailText(tail)).toBe(TEXT.slice(-1000))
+    expect(archivist.requests[0].headers).toMatchObject({
+      range: 'bytes=-1000',
+      'accept-encoding': 'identity'
+    })
+  })
+
+  it('is whole when the plan is shorter than the tail asked for', async () => {
+    const archivist = await startArchivist({ 'GET /v1/object/:key': ranged })
+    const { client } = await startApi({
+      [`GET ${REDACTED_OUTPUT}`]: reply.redirect(`${archivist.origin}/v1/object/k`)
+    })
+    const options = { ...tailOptions, tailBytes: 100_000 }
+    const tail = await readRedactedPlanTail(client, { planId: PLAN_ID }, options)
+    expect(tail).toMatchObject({ kind: 'tail', whole: true })
+    expect(tailText(tail)).toBe(TEXT)
+  })
+
+  it('keeps only the last bytes of a whole plan sent inline, as long as it is not too large', async () => {
+    const { client } = await startApi({ [`GET ${REDACTED_OUTPUT}`]: reply.with(200, TEXT) })
+    const tail = await readRedactedPlanTail(client, { planId: PLAN_ID }, tailOptions)
+    expect(tail).toMatchObject({ kind: 'tail', whole: false })
+    expect(tailText(tail)).toBe(TEXT.slice(-1000))
+  })
+
+  it('does not read a whole plan larger than the limit, with or without a Content-Length', async () => {
+    const chunked: Handler = (_request, _params, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' })
+      response.end(TEXT)
+    }
+    for (const answer of [reply.with(200, TEXT), chunked]) {
+      const { client } = await startApi({ [`GET ${REDACTED_OUTPUT}`]: answer })
+      const options = { ...tailOptions, maxWholeBytes: 3000 }
+      const tail = await readRedactedPlanTail(client, { planId: PLAN_ID }, options)
+      expect(tail).toMatchObject({ kind: 'too-large' })
+      expect((tail as { totalBytes: number }).totalBytes).toBeGreaterThan(3000)
+    }
+  })
+
+  it('has none when the redacted plan may not be read, or every download is broken', async () => {
+    const refused = await startApi({ [`GET ${REDACTED_OUTPUT}`]: reply.with(404) })
+    expect(await readRedactedPlanTail(refused.client, { planId: PLAN_ID }, tailOptions)).toBe(
+      undefined
+    )
+    const noRange: Handler = () => ({ status: 206, body: TEXT.slice(-1000) })
+    const archivist = await startArchivist({ 'GET /v1/object/:key': noRange })
+    const { client } = await startApi({
+      [`GET ${REDACTED_OUTPUT}`]: reply.redirect(`${archivist.origin}/v1/object/k`)
+    })
+    expect(await readRedactedPlanTail(client, { planId: PLAN_ID }, tailOptions)).toBeUndefined()
+    expect(archivist.requests).toHaveLength(3)
   })
 })

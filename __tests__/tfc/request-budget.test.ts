@@ -20,7 +20,7 @@ describe('createRequestBudget', () => {
     ])
   })
 
-  it('frees a slot exactly one window after it was taken', async () => {
+  it('frees a slot exactly one window after its call ended', async () => {
     const clock = fakeClock()
     const budget = createRequestBudget({ limit: 2, windowMs: 60_000, clock })
     await budget.schedule(async () => undefined)
@@ -28,6 +28,16 @@ describe('createRequestBudget', () => {
     await budget.schedule(async () => undefined)
     await budget.schedule(async () => undefined)
     expect(clock.now()).toBe(60_000)
+  })
+
+  it('holds the slot of a slow call until one window after it answered', async () => {
+    const clock = fakeClock()
+    const budget = createRequestBudget({ limit: 1, windowMs: 1000, clock })
+    await budget.schedule(async () => {
+      clock.advance(700)
+    })
+    await budget.schedule(async () => undefined)
+    expect(clock.now()).toBe(1700)
   })
 
   it('passes results and failures through without blocking later calls', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { setTimeout as delay } from 'node:timers/promises'
-import { mapConcurrent } from '../../src/util/concurrency.js'
+import { createLimiter, mapConcurrent } from '../../src/util/concurrency.js'
 
 describe('mapConcurrent', () => {
   it('runs at most `limit` calls at once and keeps the input order', async () => {
@@ -35,5 +35,36 @@ describe('mapConcurrent', () => {
     expect(await mapConcurrent([], 4, async () => 1)).toEqual([])
     const results = await mapConcurrent(['a'], 10, async item => item.toUpperCase())
     expect(results).toEqual([{ status: 'fulfilled', value: 'A' }])
+  })
+})
+
+describe('createLimiter', () => {
+  it('runs at most `limit` calls at a time, in the order they came, past failures', async () => {
+    const limit = createLimiter(2)
+    let running = 0
+    let most = 0
+    const order: number[] = []
+    const settled = await Promise.allSettled(
+      [30, 5, 5, 5, 5].map((ms, index) =>
+        limit(async () => {
+          running++
+          most = Math.max(most, running)
+          order.push(index)
+          await delay(ms)
+          running--
+          if (index === 1) throw new Error('boom')
+          return index
+        })
+      )
+    )
+    expect(most).toBe(2)
+    expect(order).toEqual([0, 1, 2, 3, 4])
+    expect(settled.map(s => s.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled'
+    ])
   })
 })

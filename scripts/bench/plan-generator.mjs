@@ -103,6 +103,8 @@ function picker(random) {
 
 /** @typedef {ReturnType<typeof picker>} Picker */
 
+export { picker, seededRandom }
+
 const ENVIRONMENTS = ['prod', 'staging', 'dev']
 const TEAMS = ['payments', 'search', 'identity', 'platform', 'data', 'growth']
 const ACCOUNT = '123456789012'
@@ -305,6 +307,30 @@ const DATA_SOURCE = {
       statement: [{ actions: ['sts:AssumeRole'], effect: 'Allow', sid: name }]
     }
   }
+}
+
+/**
+ * Each resource and data source type the plans use: its provider, and one instance's values and
+ * sensitive attributes, from which the bench's provider schemas type it.
+ * @returns {{ mode: 'managed' | 'data', type: string, provider: string, values: Values,
+ *   sensitive: string[] }[]}
+ */
+export function usedTypeSamples() {
+  const p = picker(seededRandom(1))
+  /** @type {['managed' | 'data', string, ResourceKind][]} */
+  const kinds = [
+    ...Object.entries(RESOURCE_TYPES).map(
+      ([type, kind]) => /** @type {['managed', string, ResourceKind]} */ (['managed', type, kind])
+    ),
+    ['data', DATA_SOURCE.type, DATA_SOURCE]
+  ]
+  return kinds.map(([mode, type, kind]) => ({
+    mode,
+    type,
+    provider: kind.provider,
+    values: kind.values(p, type),
+    sensitive: kind.sensitive
+  }))
 }
 
 /** Every service module has these; a few more blocks of the small types vary per module. */

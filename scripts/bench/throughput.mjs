@@ -91,8 +91,8 @@ function summarize(samples) {
  * Measures one plan `repeat` times. The action comments on a pull request of `github` (the
  * GitHub simulator), so rendering and publishing are part of the time.
  * @param {{ entry: string, plan: BenchPlan, repeat: number, withJq: boolean, githubUrl?: string,
- *   log: (line: string) => void, serveRedacted?: boolean }} options serveRedacted: serve
- *   json-output-redacted too (by default it answers 404)
+ *   log: (line: string) => void, providerSchemas?: object }} options providerSchemas: serve
+ *   json-output-redacted with these (by default it answers 404)
  * @returns {Promise<SizeResult>}
  */
 export async function measurePlanSize({
@@ -102,7 +102,7 @@ export async function measurePlanSize({
   withJq,
   githubUrl,
   log,
-  serveRedacted = false
+  providerSchemas
 }) {
   const token = `bench-${randomBytes(12).toString('hex')}`
   // The JSON plan is ready on the first request: HCP Terraform's 204-then-retry right after a
@@ -117,8 +117,11 @@ export async function measurePlanSize({
       workspace: `bench-${plan.resources}`,
       planJson: plan.path,
       statuses: ['finished'],
-      // Without --redacted the redacted plan answers 404: the action reads the full plan alone.
-      ...(!serveRedacted && { redactedJson: null })
+      // Without schemas the redacted plan answers 404: the action reads the full plan alone. With
+      // them it is a temporary URL, as for the full plan.
+      ...(providerSchemas === undefined
+        ? { redactedJson: null }
+        : { providerSchemas, redactedVia: 'redirect' })
     })
     for (let round = 1; round <= repeat; round++) {
       samples.node.push(await measureNodeParse(plan.path))

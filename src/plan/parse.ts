@@ -1,10 +1,10 @@
 // Reading Terraform's JSON plan: validated, and reduced to the parts the action uses.
 // Plans of large estates are hundreds of MB, mostly prior_state, planned_values and configuration,
 // which the action never reads (provider_schemas, in redacted plans, is kept for the diffs).
-// readJsonPlanFile streams the file through a byte tokenizer that validates everything but only
-// builds the kept keys, one array element at a time.
+// readJsonPlanFile parses a plan of up to some MB natively; a larger one it streams through a byte
+// tokenizer that validates everything but only builds the kept keys, one array element at a time.
 import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { isRecord } from '../util/is-record.js'
 import type { JsonPlan } from './types.js'
 import { errorMessage } from '../util/error-message.js'
@@ -60,92 +60,34 @@ export function parseJsonPlan(text: string): JsonPlan {
   return toPlan(fields)
 }
 
-/** Of a redacted plan read beside a full one, only its provider schemas are needed. */
-const SCHEMA_KEYS: ReadonlySet<string> = new Set([
-  'format_version',
-  'plan_format_version',
-  'provider_schemas'
-])
+/**
+ * Below this size a plan is read into memory and parsed natively, which is several times faster
+ * than the streaming reader and, at this size, takes memory a runner has to spare.
+ */
+export const NATIVE_PARSE_MAX_BYTES = 24 << 20
 
 /**
- * Reads a JSON plan file without ever holding the whole file, or its unused parts, in memory;
- * `keep` names the top-level keys to build (a subset of KEPT_KEYS).
+ * Reads a JSON plan file: natively when it is small enough to hold, else streamed without ever
+ * holding the whole file, or its unused parts, in memory.
  */
-export async function readJsonPlanFile(
-  path: string,
-  keep: ReadonlySet<string> = KEPT_KEYS
-): Promise<JsonPlan> {
-  const reader = new PlanStreamReader(keep)
+export async function readJsonPlanFile(path: string): Promise<JsonPlan> {
+  const { size } = await stat(path)
+  if (size > NATIVE_PARSE_MAX_BYTES) return streamJsonPlanFile(path)
+  try {
+    return parseJsonPlan(await readFile(path, 'utf8'))
+  } catch {
+    // The streaming reader says where a broken plan breaks, in bytes, in every case.
+    return streamJsonPlanFile(path)
+  }
+}
+
+/** Reads a JSON plan file with the streaming reader, building only the kept keys. */
+export async function streamJsonPlanFile(path: string): Promise<JsonPlan> {
+  const reader = new PlanStreamReader(KEPT_KEYS)
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
     reader.push(chunk as Buffer)
   }
   return toPlan(reader.finish())
-}
-
-/**
- * The provider schemas of a redacted plan read beside a full one. Terraform writes them as the
- * plan's last member, so they are read from the end of the file, without tokenizing the hundreds
- * of MB of changes before them; a file laid out otherwise is read whole.
- */
-export async function readProviderSchemas(path: string): Promise<JsonPlan['provider_schemas']> {
-  const last = await readLastMember(path, 'provider_schemas')
-  if (last === 'elsewhere') return (await readJsonPlanFile(path, SCHEMA_KEYS)).provider_schemas
-  return last !== undefined && isRecord(last.value)
-    ? (last.value as JsonPlan['provider_schemas'])
-    : undefined
-}
-
-const TAIL_CHUNK_BYTES = 1 << 20
-/** A last member larger than this is not worth holding in memory: the file is streamed instead. */
-const MAX_LAST_MEMBER_BYTES = 64 << 20
-
-/**
- * The value of `key` when it is the last member of the file's top-level object; 'elsewhere' when
- * the key's last occurrence is not that; undefined when the key does not occur at all.
- */
-async function readLastMember(
-  path: string,
-  key: string
-): Promise<{ value: unknown } | 'elsewhere' | undefined> {
-  const needle = Buffer.from(JSON.stringify(key))
-  const file = await open(path, 'r')
-  try {
-    const { size } = await file.stat()
-    const read = async (start: number, end: number): Promise<Buffer> => {
-      const buffer = Buffer.alloc(end - start)
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, start)
-      return buffer.subarray(0, bytesRead)
-    }
-    // Backwards, chunk by chunk, overlapping by the needle so that no occurrence is cut in two.
-    for (let end = size; end > 0; end = Math.max(0, end - TAIL_CHUNK_BYTES) + needle.length - 1) {
-      const start = Math.max(0, end - TAIL_CHUNK_BYTES)
-      const found = (await read(start, end)).lastIndexOf(needle)
-      if (found >= 0) {
-        const at = start + found
-        if (size - at > MAX_LAST_MEMBER_BYTES) return 'elsewhere'
-        // A key's opening quote follows `{` or `,`: inside a string it would be escaped.
-        const before = (await read(Math.max(0, at - 64), at)).toString('latin1').trimEnd()
-        if (!/[{,]$/.test(before)) return 'elsewhere'
-        return lastMemberValue((await read(at + needle.length, size)).toString('utf8'))
-      }
-      if (start === 0) return undefined
-    }
-    return undefined
-  } finally {
-    await file.close()
-  }
-}
-
-/** `: <value> }` to the end of the file: the value, when that is exactly what the text holds. */
-function lastMemberValue(rest: string): { value: unknown } | 'elsewhere' {
-  const text = rest.trim()
-  if (!text.startsWith(':') || !text.endsWith('}')) return 'elsewhere'
-  try {
-    return { value: JSON.parse(text.slice(1, -1)) }
-  } catch {
-    // A key of a nested object leaves more than one closing bracket behind it.
-    return 'elsewhere'
-  }
 }
 
 // V8's message says what is wrong and where, in characters; newer versions quote a piece of the

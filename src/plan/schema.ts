@@ -38,6 +38,13 @@ interface ProviderSchema {
 /** `provider_schemas`: provider source address → its schemas. */
 export type ProviderSchemas = Record<string, JsonValue>
 
+/** What names a resource's schema: its provider, mode and type, as a plan's resource gives them. */
+export interface SchemaUse {
+  provider_name?: string
+  mode?: string
+  type?: string
+}
+
 /** The schema of one resource or data source type, when the plan carries it. */
 export function resourceSchema(
   schemas: ProviderSchemas | undefined,

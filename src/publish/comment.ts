@@ -195,7 +195,7 @@ async function updateComment(
 
 async function deleteComment(
   github: GitHub,
-  request: CommentRequest,
+  request: CommentLocation,
   comment: IssueComment
 ): Promise<void> {
   try {
@@ -261,6 +261,25 @@ async function findOwnComments(github: GitHub, request: CommentRequest): Promise
   if (marked.length === 0) return []
   const self = await tokenLogin(github)
   return self ? ownComments(marked, request, self) : []
+}
+
+/**
+ * Deletes this identity's comments whose marker (first line) is one of `markers`, e.g. the parts a
+ * shorter comment no longer needs; anyone else's are left alone. Returns how many were deleted.
+ */
+export async function deleteOwnMarkedComments(
+  github: GitHub,
+  location: CommentLocation,
+  markers: ReadonlySet<string>
+): Promise<number> {
+  const marked = (await listComments(github, location)).filter(comment =>
+    markers.has((comment.body ?? '').split('\n', 1)[0])
+  )
+  if (marked.length === 0) return 0
+  const self = await tokenLogin(github)
+  const own = marked.filter(comment => self !== undefined && comment.user?.login === self)
+  for (const comment of own) await deleteComment(github, location, comment)
+  return own.length
 }
 
 export interface RecordedComment {

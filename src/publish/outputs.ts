@@ -1,6 +1,6 @@
 // The step outputs: plain values for one workspace; sums, lists and the worst status for several.
 import * as core from '@actions/core'
-import type { Diagnostic, GateTrip, WorkspaceResult } from '../result.js'
+import type { Diagnostic, GateTrip, WaivedGate, WorkspaceResult } from '../result.js'
 import { workspaceKey } from '../result.js'
 import type { PlanCounts, ResourceAction, ResourceChangeModel } from '../plan/model.js'
 import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../plan/model.js'
@@ -55,6 +55,8 @@ interface ResultSummary {
   deferred: { address: string; action: string; reason?: string }[]
   failedChecks: { address: string; status: string }[]
   gates: GateTrip[]
+  /** Tripped gates an approving review or label waived, with who and how. */
+  waived: WaivedGate[]
   diagnostics: Pick<Diagnostic, 'severity' | 'summary' | 'filename' | 'line'>[]
   warnings: string[]
   detailsNote?: string
@@ -91,6 +93,7 @@ function withoutAddresses(summary: ResultSummary): ResultSummary {
     drift: [],
     deferred: [],
     gates: summary.gates.map(gate => ({ ...gate, addresses: [] })),
+    waived: summary.waived.map(gate => ({ ...gate, addresses: [] })),
     addressesOmitted: true
   }
 }
@@ -121,6 +124,7 @@ export function buildOutputs(
     'comment-id': listOf(results, result => comments.get(result)?.id.toString()),
     'comment-url': listOf(results, result => comments.get(result)?.url),
     'failed-checks': failedChecks(results),
+    overridden: conditionList(results, result => result.waived ?? []),
     results: resultsOutput(results, comments),
     'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path),
     ...runOutputs(results),
@@ -181,8 +185,16 @@ function worstStatus(results: WorkspaceResult[]): string {
 
 /** `destroy,protect` for one workspace; `prod:destroy,staging:errored` for several. */
 function failedChecks(results: WorkspaceResult[]): string {
+  return conditionList(results, result => result.gates)
+}
+
+/** The conditions of some gates of each result, prefixed with the workspace when there are several. */
+function conditionList(
+  results: WorkspaceResult[],
+  gatesOf: (result: WorkspaceResult) => GateTrip[]
+): string {
   const checks = results.flatMap(result =>
-    result.gates.map(gate =>
+    gatesOf(result).map(gate =>
       results.length === 1 ? gate.condition : `${workspaceKey(result)}:${gate.condition}`
     )
   )
@@ -225,6 +237,7 @@ function summarizeResult(
     })),
     failedChecks: model.failedChecks.map(({ address, status }) => ({ address, status })),
     gates: result.gates,
+    waived: result.waived ?? [],
     diagnostics: result.diagnostics.map(({ severity, summary, filename, line }) => ({
       severity,
       summary,

@@ -3,20 +3,22 @@ import * as core from '@actions/core'
 import type { CommentSettings, Settings } from '../settings.js'
 import type { WorkspaceResult } from '../result.js'
 import { workspaceKey } from '../result.js'
-import { commentMarker, renderComment, renderSummary } from '../render/report.js'
+import { renderSummary } from '../render/report.js'
 import type { RenderOptions } from '../render/report.js'
-import { commentClient } from './github.js'
+import { commentClient, createGitHubClient } from './github.js'
 import type { GitHub } from './github.js'
-import { publishComment } from './comment.js'
+import { deleteOwnMarkedComments, publishComment } from './comment.js'
+import { commentBodies, partMarkersAfter } from './comment-parts.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
 import { createMasker } from '../util/mask.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
+import { planLabels, syncLabels } from './labels.js'
+import { pullRequestLocation } from '../github/pull-request.js'
 
-/** GitHub rejects comment bodies longer than this. */
-export const COMMENT_LIMIT = 65536
+export { COMMENT_LIMIT } from './comment-parts.js'
 /** The step summary's limit is 1 MiB; stay a little below it. */
 export const SUMMARY_LIMIT = 1_000_000
 
@@ -49,6 +51,17 @@ export async function publish(
   } else if (settings.commentWithoutPullRequest) {
     core.info('No pull request in this event and no pr-number given: no comment is written.')
   }
+  if (settings.labels && settings.pullRequest) {
+    const { pullRequest } = settings
+    const github = createGitHubClient({ token: pullRequest.token, baseUrl: pullRequest.apiUrl })
+    const warnings = await syncLabels(github, {
+      ...pullRequestLocation(pullRequest),
+      prefix: settings.labels.prefix,
+      wanted: planLabels(results),
+      commitSha
+    })
+    for (const warning of warnings) core.warning(warning)
+  }
   const summary = renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT })
   const outputs = maskOutputs(buildOutputs(results, comments), masker)
   // From here on the runner hides every value a mask found, in this step's log too.
@@ -73,18 +86,29 @@ async function publishComments(
     for (const group of groups) {
       if (signal.aborted) break
       const key = group.length === 1 ? workspaceKey(group[0]) : 'combined'
-      const marker = commentMarker(key, base.label ?? '')
       const record = commentRecordLine(recordOf(group, commitSha))
-      const report = renderComment(group, {
-        ...base,
-        marker,
-        maxLength: COMMENT_LIMIT - record.length - 1
-      })
-      const body = `${report}\n${record}`
-      const outcome = await postComment(github, comment, commitSha, marker, body, group)
+      const parts = commentBodies({ group, key, overflow: comment.overflow, record, options: base })
+      let first: PostedComment | 'stop' | undefined
+      for (const [index, part] of parts.entries()) {
+        const outcome = await postComment(github, comment, commitSha, part.marker, part.body, group)
+        if (index === 0) first = outcome
+        // Skipped or stopped: the further parts follow the first.
+        if (outcome === 'stop' || outcome === undefined) break
+      }
       // A refusal (no permission) or a newer head applies to every comment on this pull request.
-      if (outcome === 'stop') break
-      if (outcome) for (const result of group) posted.set(result, outcome)
+      if (first === 'stop') break
+      if (first) for (const result of group) posted.set(result, first)
+      // Parts a longer comment needed before; `comment: new` keeps earlier comments as they are.
+      if (first && comment.overflow === 'split' && comment.policy !== 'new') {
+        const stale = partMarkersAfter(key, base.label ?? '', parts.length)
+        const location = {
+          owner: comment.repository.owner,
+          repo: comment.repository.repo,
+          issueNumber: comment.prNumber
+        }
+        const deleted = await deleteOwnMarkedComments(github, location, stale)
+        if (deleted > 0) core.info(`Deleted ${deleted} comment parts no longer needed.`)
+      }
     }
   } catch (error) {
     const failure = `Commenting on pull request #${comment.prNumber} failed: ${errorMessage(error)}`

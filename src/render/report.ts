@@ -153,7 +153,10 @@ function overviewRow(result: WorkspaceResult): string[] {
   const { counts } = result.model
   const gates = result.gates.map(gate => gate.condition)
   const tripped = gates.length > 0 ? ` · ${escapeText(`gate tripped: ${gates.join(', ')}`)}` : ''
-  const status = `${escapeText(statusText(result))}${tripped}`
+  const waived = (result.waived ?? []).map(gate => gate.condition)
+  const waivedText =
+    waived.length > 0 ? ` · ${escapeText(`gate waived: ${waived.join(', ')}`)}` : ''
+  const status = `${escapeText(statusText(result))}${tripped}${waivedText}`
   return [
     `${statusIcon(result)} ${codeSpan(clip(workspaceDisplayName(result)))}`,
     status,

@@ -39,6 +39,7 @@ import { errorMessage } from '../util/error-message.js'
 import { block, clip } from './layout.js'
 import { sinceLastPushBlock } from './since-last-push.js'
 import type { Detail } from './layout.js'
+import { howToWaive, waiverText } from './overrides.js'
 
 /** How much of a workspace to show: everything (shrinkable), or a bounded compact form. */
 export interface SectionOptions {
@@ -135,7 +136,12 @@ function planStatusText(result: WorkspaceResult): string {
 
 /** `⛔ <code>org/ws</code>: changes planned · merge gate tripped`, safe inline. */
 export function workspaceTitle(result: WorkspaceResult, label?: string): string {
-  const gates = result.gates.length > 0 ? ` · ${escapeText('merge gate tripped')}` : ''
+  const gates =
+    result.gates.length > 0
+      ? ` · ${escapeText('merge gate tripped')}`
+      : (result.waived ?? []).length > 0
+        ? ` · ${escapeText('merge gate waived')}`
+        : ''
   const labelled = label ? ` · ${codeSpan(clip(label))}` : ''
   return `${statusIcon(result)} ${codeSpan(clip(workspaceDisplayName(result)))}${labelled}: ${escapeText(statusText(result))}${gates}`
 }
@@ -211,11 +217,23 @@ function alerts(result: WorkspaceResult, detail: Detail): string[] {
     )
   }
   if (result.gates.length > 0) {
-    const lines = result.gates.flatMap(gate => [
-      `${strong(escapeText(`Gate tripped: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))}`,
+    const lines = result.gates.flatMap(gate => {
+      // Before the address list: a line after it would continue its last item.
+      const hint = howToWaive(gate, result.waiveRoute)
+      return [
+        `${strong(escapeText(`Gate tripped: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))}${hint ? `<br>\n${hint}` : ''}`,
+        ...addressList(gate.addresses, detail)
+      ]
+    })
+    found.push(alert('CAUTION', lines.join('\n')))
+  }
+  const waived = result.waived ?? []
+  if (waived.length > 0) {
+    const lines = waived.flatMap(gate => [
+      `${strong(escapeText(`Gate waived: ${gate.condition}`))} — ${escapeText(clip(gate.message, DETAIL_CHARS[detail]))} · ${waiverText(gate.waiver)}`,
       ...addressList(gate.addresses, detail)
     ])
-    found.push(alert('CAUTION', lines.join('\n')))
+    found.push(alert('NOTE', lines.join('\n')))
   }
   const destructive = destructiveChanges(result, detail)
   if (destructive) found.push(alert('WARNING', destructive))

@@ -6,6 +6,7 @@ import { systemClock } from '../util/clock.js'
 import type { Clock } from '../util/clock.js'
 import { TfcApiError, TfcConnectionError, apiErrorMessage } from './errors.js'
 import { discardBody, fetchStream, fetchText } from './http.js'
+import { createApiPace } from './api-pace.js'
 
 export interface ApiRequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
@@ -38,9 +39,16 @@ export interface TfcClient {
    * inline can be hundreds of MB); redirects are returned, not followed. Retries like api();
    * throws TfcApiError for other statuses than 2xx and `accept`.
    */
-  apiDownload(path: string, options?: { accept?: number[] }): Promise<Response>
+  apiDownload(path: string, options?: DownloadOptions): Promise<Response>
   /** GET an absolute URL that carries its own secret (archivist, log-read-url, downloads): never sends the token. */
-  fetchExternal(url: string, options?: { accept?: number[] }): Promise<Response>
+  fetchExternal(url: string, options?: DownloadOptions): Promise<Response>
+}
+
+export interface DownloadOptions {
+  /** Statuses answered rather than thrown, besides 2xx. */
+  accept?: number[]
+  /** More request headers (a Range, say). */
+  headers?: Record<string, string>
 }
 
 export interface TfcClientOptions {
@@ -54,9 +62,11 @@ export interface TfcClientOptions {
   maxRetries?: number
   /** No retry is started once a request has taken this long in all (default 2 min). */
   maxRetryElapsedMs?: number
-  /** Time for retry pauses and limits (default: the system clock). */
+  /** Time for retry pauses, limits and the request budget (default: the system clock). */
   clock?: Clock
   random?: () => number
+  /** Cancels waits for room in the request budget. */
+  signal?: AbortSignal
 }
 
 const MEDIA_TYPE = 'application/vnd.api+json'
@@ -88,6 +98,8 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
   const maxRetryElapsedMs = options.maxRetryElapsedMs ?? DEFAULT_MAX_RETRY_ELAPSED_MS
   const random = options.random ?? Math.random
   const clock = options.clock ?? systemClock
+  // Every API request of the step, retries included, goes through one budget (see api-pace.ts).
+  const pace = createApiPace(clock, options.signal)
 
   /** Messages are built from server text; make sure the token can never be echoed back. */
   const scrub = (message: string): string =>
@@ -182,7 +194,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       const answer = await retrying(
         `${method} ${url.href}`,
         IDEMPOTENT_METHODS.has(method),
-        () => fetchText(url, init, timeoutMs),
+        () => pace.schedule(method, url, () => fetchText(url, init, timeoutMs)),
         () => undefined,
         ({ status, text }) =>
           isSuccess(status) ? notJsonMessage(label, status) : apiErrorMessage(label, status, text),
@@ -204,17 +216,22 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       }
     },
 
-    async apiDownload(path: string, request: { accept?: number[] } = {}): Promise<Response> {
+    async apiDownload(path: string, request: DownloadOptions = {}): Promise<Response> {
       const url = apiUrl(path, undefined)
       const label = `GET ${url.pathname}`
       const init = {
         method: 'GET',
-        headers: { Authorization: `Bearer ${token}`, Accept: MEDIA_TYPE, 'User-Agent': userAgent }
+        headers: {
+          ...request.headers,
+          Authorization: `Bearer ${token}`,
+          Accept: MEDIA_TYPE,
+          'User-Agent': userAgent
+        }
       }
       const response = await retrying(
         `GET ${url.href}`,
         true,
-        () => fetchStream(url, init, timeoutMs),
+        () => pace.schedule('GET', url, () => fetchStream(url, init, timeoutMs)),
         discardBody,
         ({ status }) => `${label}: HTTP ${status}`
       )
@@ -225,7 +242,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
       throw new TfcApiError(`${label}: HTTP ${response.status}`, response.status)
     },
 
-    async fetchExternal(url: string, request: { accept?: number[] } = {}): Promise<Response> {
+    async fetchExternal(url: string, request: DownloadOptions = {}): Promise<Response> {
       const accept = request.accept ?? []
       let target = externalUrl(url)
       for (let redirects = 0; ; redirects++) {
@@ -234,7 +251,7 @@ export function createTfcClient(options: TfcClientOptions): TfcClient {
         const response = await retrying(
           label,
           true,
-          () => fetchStream(target, { method: 'GET', headers: {} }, timeoutMs),
+          () => fetchStream(target, { method: 'GET', headers: { ...request.headers } }, timeoutMs),
           discardBody,
           ({ status }) => `${label}: HTTP ${status}`
         )

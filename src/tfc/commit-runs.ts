@@ -2,10 +2,11 @@
 import type { JsonApiDocument, JsonApiResource } from './api-types.js'
 import type { TfcClient } from './client.js'
 import { findIncluded, listedResources, nextPage, relatedId, stringAttribute } from './jsonapi.js'
-import type { RequestBudget } from './request-budget.js'
 
 /** plan_only runs (PR speculative plans) are left out of run lists unless named here. */
-const OPERATIONS = 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply'
+export const RUN_OPERATIONS = 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply'
+/** Asks run lists for each run's commit in the same answer. */
+export const INGRESS_INCLUDE = 'configuration_version.ingress_attributes'
 const RUNS_PAGE_SIZE = 20
 /** Pages read per look-up when the server ignores search[commit]: older runs are not wanted. */
 const MAX_RUN_PAGES = 3
@@ -15,48 +16,49 @@ export interface CommitRunFinder {
   find(workspaceId: string): Promise<string | undefined>
 }
 
+/** Whether a listed run planned the commit, read from the run list's `included` when it can be. */
+export type CommitCheck = (run: JsonApiResource, runList: JsonApiDocument) => Promise<boolean>
+
 /**
- * Run lists go through `budget` (HCP Terraform allows 30 per minute). The commit of each listed
- * run is checked, because older servers ignore search[commit]; a configuration version's commit
- * never changes, so it is asked for once.
+ * The commit of each listed run is checked, because older servers ignore search[commit]; a
+ * configuration version's commit never changes, so it is asked for once.
  */
-export function createCommitRunFinder(
-  client: TfcClient,
-  budget: RequestBudget,
-  commitSha: string
-): CommitRunFinder {
+export function createCommitCheck(client: TfcClient, commitSha: string): CommitCheck {
   const wanted = commitSha.toLowerCase()
   const commitByConfigVersion = new Map<string, string | undefined>()
-
-  const commitOf = async (run: JsonApiResource, runList: JsonApiDocument | undefined) => {
+  return async (run, runList) => {
     const configVersionId = relatedId(run, 'configuration-version')
-    if (!configVersionId) return undefined
+    if (!configVersionId) return false
     if (!commitByConfigVersion.has(configVersionId)) {
       const sha = await configVersionCommit(client, configVersionId, runList)
       commitByConfigVersion.set(configVersionId, sha?.toLowerCase())
     }
-    return commitByConfigVersion.get(configVersionId)
+    return commitByConfigVersion.get(configVersionId) === wanted
   }
+}
 
+/** A workspace's own run list, one workspace at a time (run lists are limited to 30 a minute). */
+export function createCommitRunFinder(client: TfcClient, commitSha: string): CommitRunFinder {
+  const plannedCommit = createCommitCheck(client, commitSha)
   return {
     async find(workspaceId) {
       let page: number | null | undefined = 1
       for (let pagesRead = 0; page && pagesRead < MAX_RUN_PAGES; pagesRead++) {
-        const pageNumber: number = page
-        const response = await budget.schedule(() =>
-          client.api<JsonApiDocument>(`/workspaces/${encodeURIComponent(workspaceId)}/runs`, {
+        const response = await client.api<JsonApiDocument>(
+          `/workspaces/${encodeURIComponent(workspaceId)}/runs`,
+          {
             query: {
-              'filter[operation]': OPERATIONS,
+              'filter[operation]': RUN_OPERATIONS,
               'search[commit]': commitSha,
-              include: 'configuration_version.ingress_attributes',
-              'page[number]': pageNumber,
+              include: INGRESS_INCLUDE,
+              'page[number]': page,
               'page[size]': RUNS_PAGE_SIZE
             }
-          })
+          }
         )
         // Run lists are newest first: the first run of the commit is the newest one.
         for (const run of listedResources(response.body)) {
-          if ((await commitOf(run, response.body)) === wanted) return run.id
+          if (response.body && (await plannedCommit(run, response.body))) return run.id
         }
         page = nextPage(response.body)
       }

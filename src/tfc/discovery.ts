@@ -1,12 +1,14 @@
 // Finds the runs HCP Terraform starts by itself for a commit (VCS-driven workspaces), whose
-// IDs the workflow never learns: resolves the workspaces, then polls their run lists.
+// IDs the workflow never learns: resolves the workspaces, then polls the organization's run list
+// (up to 100 workspaces a request), or each workspace's where the server lacks it.
 import * as core from '@actions/core'
 import { systemClock } from '../util/clock.js'
 import type { Clock } from '../util/clock.js'
 import { mapConcurrent } from '../util/concurrency.js'
 import type { TfcClient } from './client.js'
-import { createCommitRunFinder } from './commit-runs.js'
-import { createRequestBudget } from './request-budget.js'
+import { createCommitCheck, createCommitRunFinder } from './commit-runs.js'
+import type { CommitRunFinder } from './commit-runs.js'
+import { newestCommitRuns } from './organization-runs.js'
 import { resolveWorkspaces } from './workspaces.js'
 import type { WorkspaceRef } from './workspaces.js'
 
@@ -43,8 +45,6 @@ export class RunDiscoveryError extends Error {
 }
 
 const DEFAULT_POLL_INTERVAL_MS = 5000
-/** Run lists allow 30 requests per minute per user; keep some for other clients of the token. */
-const RUN_LIST_BUDGET = { limit: 25, windowMs: 60_000 }
 const CONCURRENT_LOOKUPS = 4
 const PROGRESS_LOG_INTERVAL_MS = 60_000
 
@@ -62,8 +62,9 @@ export async function discoverRuns(
   const pollIntervalMs = request.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
 
   const workspaces = await resolveWorkspaces(client, request.organization, request.workspaces)
-  const budget = createRequestBudget({ ...RUN_LIST_BUDGET, clock, signal })
-  const finder = createCommitRunFinder(client, budget, commitSha)
+  const plannedCommit = createCommitCheck(client, commitSha)
+  const finder = createCommitRunFinder(client, commitSha)
+  let organizationList = true
   const found = new Map<string, DiscoveredRun>()
   const pending = () => workspaces.filter(workspace => !found.has(workspace.id))
 
@@ -74,15 +75,21 @@ export async function discoverRuns(
   for (;;) {
     signal?.throwIfAborted()
     const waiting = pending()
-    const lookups = await mapConcurrent(waiting, CONCURRENT_LOOKUPS, workspace =>
-      finder.find(workspace.id)
-    )
-    for (const [index, lookup] of lookups.entries()) {
-      if (lookup.status === 'rejected') throw lookup.reason
-      if (lookup.value === undefined) continue
+    const listed = organizationList
+      ? await newestCommitRuns(client, request.organization, waiting, commitSha, plannedCommit)
+      : undefined
+    if (organizationList && listed === undefined) {
+      organizationList = false
+      log("This server has no organization run list: each workspace's runs are listed instead.")
+    }
+    const runIds = listed
+      ? waiting.map(workspace => listed.get(workspace.id)?.runId)
+      : await findEach(finder, waiting)
+    for (const [index, runId] of runIds.entries()) {
+      if (runId === undefined) continue
       const { name, id } = waiting[index]
-      found.set(id, { workspace: name, workspaceId: id, runId: lookup.value })
-      log(`${name}: found run ${lookup.value}.`)
+      found.set(id, { workspace: name, workspaceId: id, runId })
+      log(`${name}: found run ${runId}.`)
     }
 
     const missing = pending()
@@ -99,6 +106,20 @@ export async function discoverRuns(
     }
     await clock.sleep(Math.min(pollIntervalMs, deadline - time), signal)
   }
+}
+
+/** Each workspace's newest run of the commit, from its own run list. */
+async function findEach(
+  finder: CommitRunFinder,
+  workspaces: WorkspaceRef[]
+): Promise<(string | undefined)[]> {
+  const lookups = await mapConcurrent(workspaces, CONCURRENT_LOOKUPS, workspace =>
+    finder.find(workspace.id)
+  )
+  return lookups.map(lookup => {
+    if (lookup.status === 'rejected') throw lookup.reason
+    return lookup.value
+  })
 }
 
 function notFoundError(request: DiscoveryRequest, missing: WorkspaceRef[]): RunDiscoveryError {

@@ -1,7 +1,8 @@
 // Downloads the plan's JSON: the full `json-output` when the token may read it, else the
 // redacted one, else says why there is none. Temporary URLs are used at once and never logged.
-// Beside a full plan, the redacted one is read for its provider schemas (downloadRedactedPlan), so
-// that a token that may read only the redacted plan gets the same diffs as an admin token.
+// Beside a full plan, the end of the redacted one is read for its provider schemas
+// (readRedactedPlanTail), so that an admin token gets the same diffs as one that may read only the
+// redacted plan.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform } from 'node:stream'
@@ -12,8 +13,10 @@ import type { Clock } from '../util/clock.js'
 import type { TfcClient } from './client.js'
 import { hostOf } from './errors.js'
 import { discardBody } from './http.js'
-import { MAX_TEMPORARY_URLS, saveBody, saveTemporaryUrl } from './temporary-url.js'
-import type { ContentCheck, SaveOutcome } from './temporary-url.js'
+import { MAX_TEMPORARY_URLS, saveBody, takeTemporaryUrl } from './temporary-url.js'
+import type { ContentCheck, DownloadProblem, TakeBody } from './temporary-url.js'
+import { readBodyTail, tailRequestHeaders } from './body-tail.js'
+import type { BodyTail } from './body-tail.js'
 
 export type JsonPlanDownload =
   | { kind: 'json' | 'redacted-json'; path: string; bytes: number }
@@ -44,13 +47,27 @@ const PERMISSION_ADVICE =
   'Use a user or team token with workspace admin access for full detail, or read-runs access ' +
   'for the redacted plan; organization tokens cannot read plan JSON.'
 
-type EndpointOutcome =
-  | { kind: 'saved'; path: string; bytes: number }
+type EndpointOutcome<T> =
+  | { kind: 'taken'; value: T }
   | { kind: 'refused'; status: number }
   | { kind: 'not-ready'; waitedMs: number }
   | { kind: 'download-failed'; problem: string }
 
-type Failure = Exclude<EndpointOutcome, { kind: 'saved' }>
+type Failure = Exclude<EndpointOutcome<unknown>, { kind: 'taken' }>
+
+/** How the JSON's answer is read: the request's extra headers, and what is done with the body. */
+interface BodyReader<T> {
+  headers?: Record<string, string>
+  take: TakeBody<T>
+}
+
+/** Saves the body to `destination`, checked to be one whole JSON document when `checkDocument`. */
+function savedTo(destination: string, checkDocument = true): BodyReader<{ bytes: number }> {
+  return {
+    take: (response, host) =>
+      saveBody(response, destination, host, checkDocument ? new JsonDownloadCheck() : undefined)
+  }
+}
 
 export async function downloadJsonPlan(
   client: TfcClient,
@@ -59,45 +76,50 @@ export async function downloadJsonPlan(
 ): Promise<JsonPlanDownload> {
   await mkdir(options.destDir, { recursive: true })
   const { planId } = plan
-  const full = await fetchPlanJson(client, planId, 'json-output', `${planId}.json`, options)
-  if (full.kind === 'saved') return { kind: 'json', path: full.path, bytes: full.bytes }
+  const fullPath = join(options.destDir, `${planId}.json`)
+  const full = await fetchPlanJson(client, planId, 'json-output', savedTo(fullPath), options)
+  if (full.kind === 'taken') return { kind: 'json', path: fullPath, bytes: full.value.bytes }
   if (!worthFallingBack(full)) return { kind: 'unavailable', reason: explainFull(full) }
 
   core.debug(`${planId}: no full JSON plan (${describe(full)}); trying the redacted one`)
-  const redactedFile = `${planId}-redacted.json`
+  const redactedPath = join(options.destDir, `${planId}-redacted.json`)
   const redacted = await fetchPlanJson(
     client,
     planId,
     'json-output-redacted',
-    redactedFile,
+    savedTo(redactedPath),
     options
   )
-  if (redacted.kind === 'saved') {
-    return { kind: 'redacted-json', path: redacted.path, bytes: redacted.bytes }
+  if (redacted.kind === 'taken') {
+    return { kind: 'redacted-json', path: redactedPath, bytes: redacted.value.bytes }
   }
   return { kind: 'unavailable', reason: explainBoth(full, redacted) }
 }
 
 /**
- * The redacted plan, read beside a full plan for its provider schemas: the file it was saved to,
- * or undefined when it cannot be had (Terraform before 0.15.2, no access, a failed download); the
- * diffs are then shown without schemas, as the full JSON plan alone allows.
+ * The last `tailBytes` of the redacted plan, read beside a full plan for its provider schemas
+ * (its second-to-last member): asked for with a Range request, or, from a server that sends the
+ * whole plan anyway, streamed through up to `maxWholeBytes`. Undefined when it cannot be had
+ * (Terraform before 0.15.2, no access, a failed download); the diffs are then shown without
+ * schemas, as the full JSON plan alone allows.
  */
-export async function downloadRedactedPlan(
+export async function readRedactedPlanTail(
   client: TfcClient,
   plan: { planId: string },
-  options: JsonPlanOptions
-): Promise<string | undefined> {
-  await mkdir(options.destDir, { recursive: true })
+  options: Omit<JsonPlanOptions, 'destDir'> & { tailBytes: number; maxWholeBytes: number }
+): Promise<BodyTail | undefined> {
   const { planId } = plan
-  // Not `-redacted.json`: that is where the plan itself goes when the full one cannot be read.
-  const file = `${planId}-schemas.json`
-  // Only its last member is read (readProviderSchemas), which checks itself: the byte-by-byte
-  // check of the whole document would cost as much as reading it.
-  const outcome = await fetchPlanJson(client, planId, 'json-output-redacted', file, options, {
-    checkDocument: false
-  })
-  if (outcome.kind === 'saved') return outcome.path
+  const outcome = await fetchPlanJson(
+    client,
+    planId,
+    'json-output-redacted',
+    {
+      headers: tailRequestHeaders(options.tailBytes),
+      take: (response, host) => readBodyTail(response, host, options)
+    },
+    options
+  )
+  if (outcome.kind === 'taken') return outcome.value
   core.debug(`${planId}: no redacted plan (${describe(outcome)}); diffs are read without schemas`)
   return undefined
 }
@@ -107,27 +129,24 @@ function worthFallingBack(full: Failure): boolean {
   return (full.kind === 'refused' && full.status !== 422) || full.kind === 'download-failed'
 }
 
-async function fetchPlanJson(
+async function fetchPlanJson<T extends object>(
   client: TfcClient,
   planId: string,
   endpoint: 'json-output' | 'json-output-redacted',
-  fileName: string,
-  options: JsonPlanOptions,
-  { checkDocument = true }: { checkDocument?: boolean } = {}
-): Promise<EndpointOutcome> {
-  const check = (): ContentCheck | undefined =>
-    checkDocument ? new JsonDownloadCheck() : undefined
+  reader: BodyReader<T>,
+  options: Omit<JsonPlanOptions, 'destDir'>
+): Promise<EndpointOutcome<T>> {
   const clock = options.clock ?? systemClock
   const notReadyTimeoutMs = options.timeoutMs ?? DEFAULT_NOT_READY_TIMEOUT_MS
   const path = `/plans/${encodeURIComponent(planId)}/${endpoint}`
-  const destination = join(options.destDir, fileName)
   const started = clock.now()
   let attempts = 0
 
   for (;;) {
     // Streamed, never parsed here: a JSON plan served inline can be hundreds of MB.
     const response = await client.apiDownload(path, {
-      accept: [204, ...REDIRECTS, ...REFUSALS]
+      accept: [204, ...REDIRECTS, ...REFUSALS],
+      ...(reader.headers !== undefined && { headers: reader.headers })
     })
     if (response.status === 204 || REFUSALS.includes(response.status)) discardBody(response)
     if (response.status === 204) {
@@ -141,23 +160,23 @@ async function fetchPlanJson(
     if (endpoint === 'json-output' && attempts === 0) options.onFullPlanFound?.()
     attempts++
     // Each attempt asks the API for a fresh temporary URL.
-    let download: SaveOutcome
+    let download: T | DownloadProblem
     if (REDIRECTS.includes(response.status)) {
       discardBody(response)
       const location = response.headers.get('location')
       download = location
-        ? await saveTemporaryUrl(
+        ? await takeTemporaryUrl(
             client,
             new URL(location, client.origin).href,
-            destination,
-            check()
+            reader.take,
+            reader.headers
           )
         : { problem: 'HCP Terraform redirected without a Location' }
     } else {
       // 200: the JSON came inline (json-output-redacted does this).
-      download = await saveBody(response, destination, hostOf(client.origin), check())
+      download = await reader.take(response, hostOf(client.origin))
     }
-    if ('bytes' in download) return { kind: 'saved', path: destination, bytes: download.bytes }
+    if (!('problem' in download)) return { kind: 'taken', value: download }
     core.debug(`${planId}: ${endpoint} download attempt ${attempts} failed: ${download.problem}`)
     if (attempts >= MAX_TEMPORARY_URLS) {
       return { kind: 'download-failed', problem: `${download.problem} (${attempts} attempts)` }
@@ -169,31 +188,47 @@ async function fetchPlanJson(
  * Follows the nesting of brackets outside strings: a whole plan is one object whose closing brace
  * is the last thing in the file. A cut anywhere leaves it open.
  */
-class JsonDownloadCheck extends Transform implements ContentCheck {
+export class JsonDownloadCheck extends Transform implements ContentCheck {
   private depth = 0
   private inString = false
-  private escaped = false
+  /** Backslashes that ended the last chunk inside a string: they may escape a quote in this one. */
+  private trailingBackslashes = 0
   private startsWithBrace: boolean | undefined = undefined
   private objectClosed = false
   private trailingData = false
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    // An indexed loop over locals: plans can be hundreds of megabytes.
-    let { depth, inString, escaped, startsWithBrace, objectClosed, trailingData } = this
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]
+    // An indexed loop over locals: plans can be hundreds of megabytes. Strings, most of a plan's
+    // bytes, are passed over by the native search for their closing quote.
+    let { depth, inString, startsWithBrace, objectClosed, trailingData } = this
+    let carried = this.trailingBackslashes
+    const n = chunk.length
+    let i = 0
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false
-        else if (byte === BACKSLASH) escaped = true
-        else if (byte === QUOTE) inString = false
+        const quote = chunk.indexOf(QUOTE, i)
+        const end = quote < 0 ? n : quote
+        let backslashes = 0
+        while (end - backslashes > i && chunk[end - backslashes - 1] === BACKSLASH) backslashes++
+        if (end - backslashes === i) backslashes += carried
+        carried = 0
+        if (quote < 0) {
+          this.trailingBackslashes = backslashes
+          break
+        }
+        // An odd run of backslashes escapes the quote.
+        if (backslashes % 2 === 0) inString = false
+        i = quote + 1
         continue
       }
+      const byte = chunk[i++]
       if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
       startsWithBrace ??= byte === OPEN_BRACE
       if (objectClosed) {
         trailingData = true
       } else if (byte === QUOTE) {
         inString = true
+        carried = 0
       } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         depth++
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
@@ -201,9 +236,9 @@ class JsonDownloadCheck extends Transform implements ContentCheck {
         objectClosed = depth === 0
       }
     }
+    if (!inString) this.trailingBackslashes = 0
     this.depth = depth
     this.inString = inString
-    this.escaped = escaped
     this.startsWithBrace = startsWithBrace
     this.objectClosed = objectClosed
     this.trailingData = trailingData

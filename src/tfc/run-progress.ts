@@ -31,7 +31,8 @@ const CONFIRMATION_PAUSES = new Set([
   'policy_checked',
   'post_plan_completed'
 ])
-const IN_PROGRESS = new Set([
+/** The run has not finished planning yet. */
+const BEFORE_PLAN_OVER = [
   'pending',
   'fetching',
   'fetching_completed',
@@ -39,7 +40,11 @@ const IN_PROGRESS = new Set([
   'pre_plan_completed',
   'queuing',
   'plan_queued',
-  'planning',
+  'planning'
+]
+const PLANNING = new Set(BEFORE_PLAN_OVER)
+const IN_PROGRESS = new Set([
+  ...BEFORE_PLAN_OVER,
   'post_plan_running',
   'cost_estimating',
   'policy_checking',
@@ -71,6 +76,11 @@ export function stoppedBeforePlanning(snapshot: ProgressSnapshot): boolean {
     snapshot.runStatus !== undefined &&
     STOPPED_BEFORE_PLANNING.has(snapshot.runStatus)
   )
+}
+
+/** From the run status alone (a run list that did not include the plan): the plan may be over. */
+export function planMayBeOver(runStatus: string): boolean {
+  return !PLANNING.has(runStatus)
 }
 
 /** `wait-for: plan`: the plan is final, or the run stopped before planning. */

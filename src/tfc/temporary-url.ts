@@ -23,32 +23,39 @@ export interface ContentCheck extends Transform {
   problem(host: string): string | undefined
 }
 
-export type SaveOutcome =
-  | { bytes: number }
-  /** `expiredStatus` when the host refused the URL as expired: a fresh one may work. */
-  | { problem: string; expiredStatus?: number }
+/** `expiredStatus` when the host refused the URL as expired: a fresh one may work. */
+export type DownloadProblem = { problem: string; expiredStatus?: number }
 
-/** GETs a temporary URL without the token, after masking it; `accept` as for fetchExternal. */
+export type SaveOutcome = { bytes: number } | DownloadProblem
+
+/** What is done with a download's answer: saved to a file, or only its end kept, say. */
+export type TakeBody<T> = (response: Response, host: string) => Promise<T | DownloadProblem>
+
+/** GETs a temporary URL without the token, after masking it; options as for fetchExternal. */
 export async function openTemporaryUrl(
   client: TfcClient,
   url: string,
-  accept?: number[]
+  accept?: number[],
+  headers?: Record<string, string>
 ): Promise<Response> {
   core.setSecret(url)
-  return client.fetchExternal(url, accept === undefined ? undefined : { accept })
+  return client.fetchExternal(url, {
+    ...(accept !== undefined && { accept }),
+    ...(headers !== undefined && { headers })
+  })
 }
 
-/** Streams a temporary URL to `destination` (via a `.part` file) and checks it is complete. */
-export async function saveTemporaryUrl(
+/** GETs a temporary URL (with `headers`, never the token) and hands its answer to `take`. */
+export async function takeTemporaryUrl<T>(
   client: TfcClient,
   url: string,
-  destination: string,
-  check?: ContentCheck
-): Promise<SaveOutcome> {
+  take: TakeBody<T>,
+  headers?: Record<string, string>
+): Promise<T | DownloadProblem> {
   const host = hostOf(url)
   let response
   try {
-    response = await openTemporaryUrl(client, url, EXPIRED_URL_STATUSES)
+    response = await openTemporaryUrl(client, url, EXPIRED_URL_STATUSES, headers)
   } catch (error) {
     return { problem: errorMessage(error) }
   }
@@ -59,7 +66,27 @@ export async function saveTemporaryUrl(
       expiredStatus: response.status
     }
   }
-  return saveBody(response, destination, host, check)
+  return take(response, host)
+}
+
+/** Streams a temporary URL to `destination` (via a `.part` file) and checks it is complete. */
+export function saveTemporaryUrl(
+  client: TfcClient,
+  url: string,
+  destination: string,
+  check?: ContentCheck
+): Promise<SaveOutcome> {
+  return takeTemporaryUrl(client, url, (response, host) =>
+    saveBody(response, destination, host, check)
+  )
+}
+
+/** The length an answer declares for its body; undefined when it is compressed or not declared. */
+export function declaredLength(response: Response): number | undefined {
+  // Compressed answers are checked by the decompressor; their Content-Length is not ours.
+  if (response.headers.get('content-encoding')) return undefined
+  const declared = response.headers.get('content-length')
+  return declared == null ? undefined : Number(declared)
 }
 
 /** Streams an answer's body to `destination` (via a `.part` file) and checks it is complete. */
@@ -79,12 +106,9 @@ export async function saveBody(
     return { problem: `the download from ${host} broke off (${errorMessage(error)})` }
   }
 
-  // Compressed answers are checked by the decompressor; their Content-Length is not ours.
-  const declared = response.headers.get('content-encoding')
-    ? undefined
-    : response.headers.get('content-length')
+  const declared = declaredLength(response)
   const problem =
-    declared != null && Number(declared) !== counter.bytes
+    declared !== undefined && declared !== counter.bytes
       ? `the download from ${host} was cut short (${counter.bytes} of ${declared} bytes)`
       : check?.problem(host)
   if (problem !== undefined) {

@@ -57,6 +57,23 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/** Waiting for `label` (default: the plan) ran out of time with these statuses last seen. */
+export function waitTimeoutError(
+  label: string | undefined,
+  { planStatus, runStatus }: StatusSnapshot,
+  elapsedMs: number
+): WaitTimeoutError {
+  return new WaitTimeoutError(
+    `Timed out after ${formatElapsed(elapsedMs)} waiting for ${label ?? 'the plan'} to finish: ` +
+      `the last plan status was "${planStatus}"` +
+      (runStatus ? ` and the run status "${runStatus}"` : '') +
+      '. Raise the `wait-timeout` input if plans take longer.',
+    planStatus,
+    runStatus,
+    elapsedMs
+  )
+}
+
 /** Waiting was cancelled through the signal. Named like the platform's abort errors. */
 export class WaitAbortedError extends Error {
   override name = 'AbortError'
@@ -128,15 +145,7 @@ export async function waitForPlan<S extends StatusSnapshot>(
 
     const remainingMs = started + timeoutMs - clock.now()
     if (remainingMs <= 0) {
-      throw new WaitTimeoutError(
-        `Timed out after ${elapsed()} waiting for ${options.label ?? 'the plan'} to finish: ` +
-          `the last plan status was "${planStatus}"` +
-          (runStatus ? ` and the run status "${runStatus}"` : '') +
-          '. Raise the `wait-timeout` input if plans take longer.',
-        planStatus,
-        runStatus,
-        clock.now() - started
-      )
+      throw waitTimeoutError(options.label, snapshot, clock.now() - started)
     }
     const pauseMs = Math.min(pauseAfterPoll(pollIndex, planStatus, maxIntervalMs), remainingMs)
     await unlessAborted(() => clock.sleep(pauseMs, signal), signal, options.label)

@@ -25,3 +25,19 @@ export async function mapConcurrent<T, R>(
   await Promise.all(Array.from({ length: workers }, worker))
   return results
 }
+
+/** Runs the calls given to it with at most `limit` pending at a time, in the order they came. */
+export function createLimiter(limit: number): <R>(call: () => Promise<R>) => Promise<R> {
+  let active = 0
+  const queued: (() => void)[] = []
+  return async call => {
+    if (active >= limit) await new Promise<void>(resolve => queued.push(resolve))
+    active++
+    try {
+      return await call()
+    } finally {
+      active--
+      queued.shift()?.()
+    }
+  }
+}

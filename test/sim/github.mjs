@@ -1,9 +1,10 @@
 // @ts-check
 // A loopback stand-in for the part of GitHub's REST API the action uses: issue comments and pull
-// requests of one repository. It answers like GitHub does (status codes, error bodies, Link
+// requests of one repository (reviews, labels, permissions and teams: github-verdicts.mjs). It answers like GitHub does (status codes, error bodies, Link
 // pagination, rate-limit headers), records every request, and can be told to fail on purpose.
 import { startLoopbackServer, takeFault } from './server.mjs'
 import { createGraphQL, graphqlPath } from './github-graphql.mjs'
+import { createVerdicts } from './github-verdicts.mjs'
 
 /**
  * @typedef {{ login: string, id: number, type: 'User' | 'Bot' }} SimUser
@@ -77,8 +78,8 @@ import { createGraphQL, graphqlPath } from './github-graphql.mjs'
  * @property {string} [repository] `owner/repo`; the only repository served. Default
  *   `octo-org/infra`
  * @property {string} [pathPrefix] GHES-style prefix such as `/api/v3`
- * @property {Array<number | { number: number, headSha?: string }>} [pullRequests] pull requests
- *   that exist. Default: #1
+ * @property {Array<number | { number: number, headSha?: string, author?: string }>} [pullRequests]
+ *   pull requests that exist (author default octocat). Default: #1
  * @property {Record<string, TokenSpec>} [tokens] known tokens; without it every token is the
  *   workflow's GITHUB_TOKEN
  */
@@ -91,7 +92,9 @@ import { createGraphQL, graphqlPath } from './github-graphql.mjs'
  * @property {SimFault[]} faults
  * @property {(issueNumber: number, body: string, user?: SimUser | string) => SimComment} addComment
  *   seeds a comment; the author defaults to octocat
- * @property {(number: number, pr?: { headSha?: string }) => void} addPullRequest
+ * @property {(number: number, pr?: { headSha?: string, author?: string }) => void} addPullRequest
+ * @property {ReturnType<typeof createVerdicts>} verdicts reviews, labels, label events,
+ *   collaborator permissions and team memberships
  * @property {() => SimRequest[]} foreignWrites PATCH and DELETE requests on comments written by
  *   someone other than the caller
  * @property {(commentId: number) => string | undefined} minimizedAs the classifier a comment was
@@ -186,7 +189,7 @@ export async function startGitHubSimulator(options = {}) {
   // Without a token table every token is the workflow's GITHUB_TOKEN.
   /** @param {string} token @returns {SimIdentity | undefined} */
   const identify = token => (tokens ? tokens.get(token) : identityOf({}))
-  /** @type {Map<number, { number: number, headSha: string }>} */
+  /** @type {Map<number, import('./github-verdicts.mjs').SimPull>} */
   const pullRequests = new Map()
   /** @type {SimComment[]} */
   const comments = []
@@ -208,11 +211,12 @@ export async function startGitHubSimulator(options = {}) {
   let clock = Date.parse('2024-05-01T12:00:00Z')
   const tick = () => new Date((clock += 60_000)).toISOString().replace('.000Z', 'Z')
 
-  /** @param {number} number @param {{ headSha?: string }} [pr] */
+  /** @param {number} number @param {{ headSha?: string, author?: string }} [pr] */
   function addPullRequest(number, pr = {}) {
     const headSha = pr.headSha ?? (number.toString(16) + 'c0ffee').padEnd(40, '0')
-    pullRequests.set(number, { number, headSha })
+    pullRequests.set(number, { number, headSha, author: toUser(pr.author ?? OCTOCAT), labels: [] })
   }
+  const verdicts = createVerdicts({ pullRequests, toUser, userJson, paginate: pageOf, tick })
   for (const pr of options.pullRequests ?? [1]) {
     if (typeof pr === 'number') addPullRequest(pr)
     else addPullRequest(pr.number, pr)
@@ -323,12 +327,17 @@ export async function startGitHubSimulator(options = {}) {
       if (identity.installation) return error(403, INTEGRATION_FORBIDDEN)
       return { status: 200, body: userJson(identity.user) }
     }
+    if (path.startsWith('/orgs/')) {
+      return verdicts.answer(request, path, identity.user, permission === 'ok') ?? notFound()
+    }
 
     const route = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(path)
     if (!route || `${route[1]}/${route[2]}`.toLowerCase() !== repository.toLowerCase()) {
       return notFound()
     }
     const rest = route[3]
+    const decided = verdicts.answer(request, path, identity.user, permission === 'ok')
+    if (decided) return decided
     const isWrite = request.method !== 'GET' && request.method !== 'HEAD'
     if (isWrite && permission !== 'ok') return error(403, INTEGRATION_FORBIDDEN)
 
@@ -357,15 +366,22 @@ export async function startGitHubSimulator(options = {}) {
 
   /** @param {SimRequest} request @param {number} issueNumber */
   function listComments(request, issueNumber) {
+    return pageOf(request, comments.filter(c => c.issue_number === issueNumber).map(commentJson))
+  }
+
+  /**
+   * One page of a list, with GitHub's per_page and page parameters and Link header.
+   * @param {SimRequest} request @param {unknown[]} all
+   */
+  function pageOf(request, all) {
     const requested = Number(request.query.per_page)
     const perPage =
       Number.isInteger(requested) && requested > 0
         ? Math.min(requested, MAX_PER_PAGE)
         : DEFAULT_PER_PAGE
     const page = Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1)
-    const all = comments.filter(c => c.issue_number === issueNumber)
     const lastPage = Math.max(Math.ceil(all.length / perPage), 1)
-    const body = all.slice((page - 1) * perPage, page * perPage).map(commentJson)
+    const body = all.slice((page - 1) * perPage, page * perPage)
     const link = linkHeader(request, page, lastPage)
     return { status: 200, headers: link ? { link } : undefined, body }
   }
@@ -485,7 +501,7 @@ export async function startGitHubSimulator(options = {}) {
     return { ...json, user: userJson(comment.user) }
   }
 
-  /** @param {{ number: number, headSha: string }} pr */
+  /** @param {import('./github-verdicts.mjs').SimPull} pr */
   function pullJson(pr) {
     const [owner, repo] = repository.split('/')
     return {
@@ -495,7 +511,7 @@ export async function startGitHubSimulator(options = {}) {
       html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
       head: { ref: `feature-${pr.number}`, sha: pr.headSha },
       base: { ref: 'main', sha: 'b'.repeat(40) },
-      user: userJson(OCTOCAT)
+      ...verdicts.pullExtras(pr)
     }
   }
 
@@ -520,6 +536,7 @@ export async function startGitHubSimulator(options = {}) {
     faults,
     addComment,
     addPullRequest,
+    verdicts,
     foreignWrites,
     minimizedAs: commentId => graphql.minimizedAs(commentId),
     setHeadSha(number, headSha) {

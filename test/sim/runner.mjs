@@ -21,11 +21,13 @@ export const GITHUB_TOKEN = 'ghs_simulatedWorkflowToken0000000000000'
 const UNREACHABLE_API = 'http://127.0.0.1:9'
 
 /**
- * A `pull_request` event payload as GitHub writes it to GITHUB_EVENT_PATH.
- * @param {{ number?: number, headSha?: string, repository?: string, fork?: boolean }} [options]
+ * A `pull_request` event payload as GitHub writes it to GITHUB_EVENT_PATH (`action` labeled or
+ * unlabeled with `label`; `pull_request_review` payloads have the same pull_request).
+ * @param {{ number?: number, headSha?: string, repository?: string, fork?: boolean, action?: string, label?: string }} [options]
  */
 export function pullRequestEvent(options = {}) {
   const { number = PR_NUMBER, headSha = HEAD_SHA, repository = REPOSITORY, fork = false } = options
+  const { action = 'synchronize', label } = options
   const [owner, name] = repository.split('/')
   const headRepository = fork ? `contributor/${name}` : repository
   const repo = (/** @type {string} */ fullName) => ({
@@ -35,7 +37,8 @@ export function pullRequestEvent(options = {}) {
     fork: fullName !== repository
   })
   return {
-    action: 'synchronize',
+    action,
+    ...(label !== undefined && { label: { name: label } }),
     number,
     pull_request: {
       number,
@@ -47,6 +50,25 @@ export function pullRequestEvent(options = {}) {
       user: { login: 'octocat' }
     },
     repository: { ...repo(repository), owner: { login: owner } },
+    sender: { login: 'octocat', type: 'User' }
+  }
+}
+
+/**
+ * A `merge_group` event: a merge queue tests `headSha`, the queue branch's commit. No pull request.
+ * @param {{ headSha?: string, repository?: string }} [options]
+ */
+export function mergeGroupEvent(options = {}) {
+  const { headSha = HEAD_SHA, repository = REPOSITORY } = options
+  return {
+    action: 'checks_requested',
+    merge_group: {
+      head_sha: headSha,
+      head_ref: `refs/heads/gh-readonly-queue/main/pr-${PR_NUMBER}-${headSha}`,
+      base_sha: 'b'.repeat(40),
+      base_ref: 'refs/heads/main'
+    },
+    repository: { full_name: repository, name: repository.split('/')[1] },
     sender: { login: 'octocat', type: 'User' }
   }
 }
@@ -254,6 +276,9 @@ export async function runAction(options) {
     ])
   )
   const pullRequest = /** @type {{ pull_request?: PullRequestPayload }} */ (event).pull_request
+  const mergeGroup = /** @type {{ merge_group?: { head_sha?: string, head_ref?: string } }} */ (
+    event
+  ).merge_group
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: dirs.home,
@@ -267,7 +292,9 @@ export async function runAction(options) {
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_JOB: 'plan',
-    GITHUB_REF: pullRequest ? `refs/pull/${pullRequest.number}/merge` : 'refs/heads/main',
+    GITHUB_REF: pullRequest
+      ? `refs/pull/${pullRequest.number}/merge`
+      : (mergeGroup?.head_ref ?? 'refs/heads/main'),
     GITHUB_REF_NAME: pullRequest ? `${pullRequest.number}/merge` : 'main',
     GITHUB_HEAD_REF: pullRequest?.head?.ref ?? '',
     GITHUB_BASE_REF: pullRequest?.base?.ref ?? '',
@@ -276,7 +303,7 @@ export async function runAction(options) {
     GITHUB_RUN_ID: '4242424242',
     GITHUB_RUN_NUMBER: '17',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_SHA: pullRequest ? MERGE_SHA : HEAD_SHA,
+    GITHUB_SHA: pullRequest ? MERGE_SHA : (mergeGroup?.head_sha ?? HEAD_SHA),
     GITHUB_WORKFLOW: 'terraform',
     GITHUB_WORKSPACE: dirs.workspace,
     GITHUB_OUTPUT: files.output,

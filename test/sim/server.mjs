@@ -17,6 +17,7 @@ import { JSON_API, plainError, rateLimited } from './jsonapi.mjs'
  *   (includes authorization)
  * @property {string} body
  * @property {number} at
+ * @property {number} [status] the answer's status, once it was sent
  */
 
 /**
@@ -180,6 +181,7 @@ export async function startRecordingServer({ host, route, requests, faults, onRe
         return
       }
       const response = fault?.status ? faultResponse(fault) : await route(record)
+      record.status = response.status
       sendResponse(res, response, { truncate: fault?.truncate === true })
     }
   })

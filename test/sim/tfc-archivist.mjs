@@ -1,5 +1,6 @@
 // The archivist: the object store on its own origin that HCP Terraform's temporary URLs point
 // to (JSON plans, logs, export bundles). URLs carry a signature; a request with a token is refused.
+// Like the object stores behind it, it answers a single byte range (`Range: bytes=…`) with 206.
 import { randomBytes } from 'node:crypto'
 import { plainError } from './jsonapi.mjs'
 import { startRecordingServer } from './server.mjs'
@@ -23,11 +24,11 @@ import { startRecordingServer } from './server.mjs'
 /**
  * Starts the archivist on http://localhost (a different origin from the API, as
  * archivist.terraform.io is on HCP Terraform).
- * @param {{ ttlMs: number, requests: RecordedRequest[], faults: Fault[],
- *   tokenLeaks: { url: string, authorization: string }[] }} options
+ * @param {{ ttlMs: number, ranges: boolean, requests: RecordedRequest[], faults: Fault[],
+ *   tokenLeaks: { url: string, authorization: string }[] }} options ranges: false ignores Range
  * @returns {Promise<Archivist>}
  */
-export async function startArchivist({ ttlMs, requests, faults, tokenLeaks }) {
+export async function startArchivist({ ttlMs, ranges, requests, faults, tokenLeaks }) {
   /** @type {Map<string, { body: Buffer, contentType: string, expiresAt?: number }>} */
   const archive = new Map()
   const server = await startRecordingServer({
@@ -65,7 +66,22 @@ export async function startArchivist({ ttlMs, requests, faults, tokenLeaks }) {
     if (object.expiresAt !== undefined && Date.now() > object.expiresAt) {
       return plainError(403, 'Request has expired')
     }
-    return { status: 200, headers: { 'content-type': object.contentType }, body: object.body }
+    const headers = { 'content-type': object.contentType }
+    const range = ranges ? byteRange(req.headers.range, object.body.length) : undefined
+    if (range === 'unsatisfiable') {
+      const error = plainError(416, 'InvalidRange')
+      return {
+        ...error,
+        headers: { ...error.headers, 'content-range': `bytes */${object.body.length}` }
+      }
+    }
+    if (range === undefined) return { status: 200, headers, body: object.body }
+    const { start, end } = range
+    return {
+      status: 206,
+      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${object.body.length}` },
+      body: object.body.subarray(start, end + 1)
+    }
   }
 
   return {
@@ -74,4 +90,25 @@ export async function startArchivist({ ttlMs, requests, faults, tokenLeaks }) {
     publishTemporary: (body, contentType, suffix) => store(body, contentType, { ttlMs, suffix }),
     close: server.close
   }
+}
+
+/**
+ * The one byte range a Range header asks for (`bytes=a-b`, `bytes=a-`, `bytes=-n`), clipped to the
+ * body; undefined for none, or a header not understood (the whole body is sent, as HTTP allows).
+ * @param {string | string[] | undefined} header
+ * @param {number} length
+ * @returns {{ start: number, end: number } | 'unsatisfiable' | undefined}
+ */
+export function byteRange(header, length) {
+  const match = typeof header === 'string' ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null
+  if (match === null || (match[1] === '' && match[2] === '')) return undefined
+  if (match[1] === '') {
+    const suffix = Number(match[2])
+    if (suffix === 0 || length === 0) return 'unsatisfiable'
+    return { start: Math.max(0, length - suffix), end: length - 1 }
+  }
+  const start = Number(match[1])
+  const end = match[2] === '' ? length - 1 : Math.min(Number(match[2]), length - 1)
+  if (match[2] !== '' && Number(match[2]) < start) return undefined
+  return start >= length ? 'unsatisfiable' : { start, end }
 }

@@ -56,7 +56,7 @@ import { randomBytes } from 'node:crypto'
  * @property {SimIngress} [ingress]
  * @property {Buffer} [planJson] served by json-output
  * @property {TerraformPlan} [parsedPlan]
- * @property {string} [redactedJson] served by json-output-redacted
+ * @property {Buffer} [redactedJson] served by json-output-redacted (encoded once, as planJson)
  * @property {'inline' | 'redirect'} redactedVia
  * @property {PlanCounts} counts
  * @property {boolean} hasChanges

@@ -80,8 +80,9 @@ export function redactPlan(plan, providerSchemas = {}) {
     output_changes: Object.fromEntries(
       Object.entries(plan.output_changes ?? {}).map(([name, oc]) => [name, redactChange(oc)])
     ),
-    provider_format_version: '1.0',
-    provider_schemas: providerSchemas
+    // As HCP Terraform writes it: the schemas second to last.
+    provider_schemas: providerSchemas,
+    provider_format_version: '1.0'
   }
 }
 

@@ -1,14 +1,18 @@
-// Run lists of a workspace and of an organization, with HCP Terraform's filters and searches,
-// newest first, and (optionally) its rate limit of 30 list requests a minute.
+// Run lists of a workspace and of an organization, with HCP Terraform's filters, searches and
+// includes, newest first, and (optionally) its rate limit of 30 list requests a minute. An older
+// Terraform Enterprise without the organization run list answers 404 to it (`organizationRunList`).
 import { document, notFound, paginate, rateLimited } from './jsonapi.mjs'
+import { configurationVersionResource, ingressResource } from './tfc-configuration-versions.mjs'
 import {
   DISCARDABLE_RUN_STATUSES,
   FINAL_RUN_STATUSES,
   access,
+  advanceAfterPoll,
   observe,
   route,
   splitList
 } from './tfc-model.mjs'
+import { planResource } from './tfc-plans.mjs'
 import { organizationExists } from './tfc-workspaces.mjs'
 
 /**
@@ -23,9 +27,18 @@ const LIST_LIMIT_PER_MINUTE = 30
 
 /**
  * @param {{ apiUrl: string, runs: Map<string, SimRun>, workspaces: Map<string, SimWorkspace>,
- *   listRateLimit: boolean, runResource: (run: SimRun) => object }} deps
+ *   listRateLimit: boolean, organizationRunList: boolean, runResource: (run: SimRun) => object,
+ *   activeExports: (run: SimRun) => { id: string }[] }} deps
  */
-export function createRunLists({ apiUrl, runs, workspaces, listRateLimit, runResource }) {
+export function createRunLists({
+  apiUrl,
+  runs,
+  workspaces,
+  listRateLimit,
+  organizationRunList,
+  runResource,
+  activeExports
+}) {
   /** @type {number[]} */
   const listRequestTimes = []
 
@@ -37,9 +50,10 @@ export function createRunLists({ apiUrl, runs, workspaces, listRateLimit, runRes
       const workspace = workspaces.get(workspaceId)
       if (!workspace || access(role, workspace) === 'none') return notFound()
       const matching = filterRuns(req.query, role).filter(run => run.workspace === workspace)
-      return document(paginate(matching.map(runResource), req, apiUrl))
+      return listDocument(matching, req)
     }),
     route('GET', '/organizations/:org/runs', (req, role, organization) => {
+      if (!organizationRunList) return notFound()
       const limited = countListRequest()
       if (limited) return limited
       if (!organizationExists(workspaces, organization)) return notFound()
@@ -49,9 +63,32 @@ export function createRunLists({ apiUrl, runs, workspaces, listRateLimit, runRes
           run.workspace.organization === organization &&
           (names.length === 0 || names.includes(run.workspace.name))
       )
-      return document(paginate(matching.map(runResource), req, apiUrl))
+      return listDocument(matching, req)
     })
   ]
+
+  /**
+   * A page of runs with the related resources HCP Terraform's run lists can include.
+   * @param {SimRun[]} matching @param {import('./server.mjs').RecordedRequest} req
+   */
+  function listDocument(matching, req) {
+    const page = paginate(matching.map(runResource), req, apiUrl)
+    const includes = splitList(req.query.include)
+    const listed = new Set(page.data.map(run => /** @type {{ id: string }} */ (run).id))
+    const shown = matching.filter(run => listed.has(run.id))
+    const included = shown.flatMap(run => [
+      ...(includes.includes('plan') ? [planResource(run, activeExports(run))] : []),
+      ...(includes.some(name => name.startsWith('configuration_version'))
+        ? [configurationVersionResource(run)]
+        : []),
+      ...(includes.includes('configuration_version.ingress_attributes') && run.ingress
+        ? [ingressResource(run, run.ingress)]
+        : [])
+    ])
+    // A list that shows a run's status is a poll of it, as a GET of the run is.
+    for (const run of shown) advanceAfterPoll(run)
+    return document(includes.length > 0 ? { ...page, included } : page)
+  }
 
   /** @returns {SimResponse | undefined} a 429 when the run-list rate limit is exceeded */
   function countListRequest() {

@@ -5,7 +5,7 @@
 // the resource modules (tfc-runs, tfc-plans, tfc-exports, tfc-workspaces, tfc-run-lists,
 // tfc-configuration-versions, tfc-post-plan) and the archivist (tfc-archivist).
 import { readFileSync } from 'node:fs'
-import { jsonApiError, notFound } from './jsonapi.mjs'
+import { jsonApiError, notFound, rateLimited } from './jsonapi.mjs'
 import { startRecordingServer } from './server.mjs'
 import { startArchivist } from './tfc-archivist.mjs'
 import { configurationVersionRoutes } from './tfc-configuration-versions.mjs'
@@ -33,6 +33,8 @@ import { workspaceRoutes } from './tfc-workspaces.mjs'
  * @typedef {import('./tfc-post-plan.mjs').PolicyOutcomeSpec} PolicyOutcomeSpec
  */
 
+const REQUESTS_PER_SECOND = 30
+
 /**
  * @typedef {object} SimulatorOptions
  * @property {Record<string, 'admin' | 'read'>} [tokens] token → role. Default: one random admin
@@ -42,9 +44,14 @@ import { workspaceRoutes } from './tfc-workspaces.mjs'
  * @property {number} [archivistUrlTtlMs] how long archivist URLs for JSON plans and exports stay
  *   valid (default 60 000 ms)
  * @property {boolean} [listRateLimit] answer 429 past 30 run-list requests a minute
+ * @property {boolean} [requestRateLimit] answer 429 past 30 API requests a second per token
+ * @property {boolean} [organizationRunList] false: an older TFE without the organization run list
+ *   (404)
  * @property {string} [apiVersion] TFP-API-Version of the ping endpoint (default 2.6)
  * @property {boolean} [taskStages] false: an older TFE, which answers 400 to include=task_stages
  *   and 404 to task stages
+ * @property {boolean} [archivistRanges] false: the archivist ignores Range headers and sends the
+ *   whole body (default: it answers them with 206, as object stores do)
  */
 
 /**
@@ -146,6 +153,7 @@ export async function startTfcSimulator(options = {}) {
   const api = await startRecordingServer({ host: '127.0.0.1', route: routeApi, requests, faults })
   const archivist = await startArchivist({
     ttlMs: options.archivistUrlTtlMs ?? 60_000,
+    ranges: options.archivistRanges ?? true,
     requests,
     faults,
     tokenLeaks
@@ -176,8 +184,11 @@ export async function startTfcSimulator(options = {}) {
     runs,
     workspaces,
     listRateLimit: options.listRateLimit ?? false,
-    runResource: run => runResource(run, postPlan)
+    organizationRunList: options.organizationRunList ?? true,
+    runResource: run => runResource(run, postPlan),
+    activeExports
   })
+  const requestRate = createRequestRateLimit()
   /** @type {Route[]} */
   const routes = [
     ...runRoutes({ byRun, taskStages, postPlan, activeExports }),
@@ -206,6 +217,10 @@ export async function startTfcSimulator(options = {}) {
     }
     const role = roleOf(req)
     if (!role) return jsonApiError(401, 'unauthorized')
+    const limited = options.requestRateLimit
+      ? requestRate.count(String(req.headers.authorization))
+      : undefined
+    if (limited) return limited
     for (const [method, pattern, handler] of routes) {
       const match = pattern.exec(req.path)
       if (match && method === req.method) {
@@ -349,6 +364,24 @@ export async function startTfcSimulator(options = {}) {
 
 // ── helpers without simulator state ───────────────────────────────────────────────────────
 
+/** HCP Terraform's 30 requests a second per user (here: per token); refused requests count too. */
+function createRequestRateLimit() {
+  /** @type {Map<string, number[]>} */
+  const timesByToken = new Map()
+  return {
+    /** @param {string} token @returns {SimResponse | undefined} */
+    count(token) {
+      const now = Date.now()
+      const recent = (timesByToken.get(token) ?? []).filter(time => time > now - 1000)
+      recent.push(now)
+      timesByToken.set(token, recent)
+      if (recent.length <= REQUESTS_PER_SECOND) return undefined
+      const resetSeconds = (recent[recent.length - REQUESTS_PER_SECOND - 1] + 1000 - now) / 1000
+      return rateLimited(resetSeconds.toFixed(3))
+    }
+  }
+}
+
 function discovery() {
   return { 'tfe.v2': '/api/v2/', 'tfe.v2.1': '/api/v2/', 'tfe.v2.2': '/api/v2/' }
 }
@@ -356,12 +389,14 @@ function discovery() {
 /**
  * @param {unknown} redacted @param {TerraformPlan | undefined} parsedPlan
  * @param {object | undefined} providerSchemas
- * @returns {string | undefined}
+ * @returns {Buffer | undefined}
  */
 function redactedFor(redacted, parsedPlan, providerSchemas) {
   if (redacted === null || redacted === false) return undefined
-  if (redacted !== undefined) return loadJson(redacted)
-  return parsedPlan ? JSON.stringify(redactPlan(parsedPlan, providerSchemas)) : undefined
+  if (redacted !== undefined) return Buffer.from(loadJson(redacted))
+  return parsedPlan
+    ? Buffer.from(JSON.stringify(redactPlan(parsedPlan, providerSchemas)))
+    : undefined
 }
 
 /** A JSON document from an object, JSON text or a file path. @param {unknown} source */
