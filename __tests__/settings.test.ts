@@ -86,6 +86,9 @@ describe('getSettings defaults', () => {
       failOn: ['errored', 'policy', 'run-task'],
       protect: [],
       details: true,
+      groupBy: 'action',
+      hideAttributes: [],
+      masks: [],
       sentinelMocks: 'off',
       sentinelMocksKeep: false,
       tempDir: os.tmpdir()
@@ -719,6 +722,29 @@ describe('gates and options', () => {
 
   it('uses RUNNER_TEMP for downloads', () => {
     expect(settingsOf({}, { RUNNER_TEMP: '/runner/_temp' }).tempDir).toBe('/runner/_temp')
+  })
+})
+
+describe('reading inputs', () => {
+  it('groups by action or module, and names any other choice', () => {
+    expect(settingsOf({ 'group-by': 'Module' }).groupBy).toBe('module')
+    expect(problemsOf({ 'group-by': 'file' }).problems).toEqual([
+      expect.stringMatching(/^Input `group-by` is "file": use action or module/)
+    ])
+  })
+
+  it('splits hide-attributes on commas and lines', () => {
+    expect(
+      settingsOf({ 'hide-attributes': 'tags_all, *.last_modified\nmeta' }).hideAttributes
+    ).toEqual(['tags_all', '*.last_modified', 'meta'])
+  })
+
+  it('compiles one mask per line, and rejects a bad one before any request', () => {
+    const masks = settingsOf({ mask: 'tok-[a-z0-9]+\n\nAKIA[A-Z0-9]{16}' }).masks
+    expect(masks.map(mask => mask.source)).toEqual(['tok-[a-z0-9]+', 'AKIA[A-Z0-9]{16}'])
+    expect(problemsOf({ mask: 'ok\n[unclosed' }).problems).toEqual([
+      expect.stringMatching(/^Input `mask` line 2 .*not a valid regular expression/)
+    ])
   })
 })
 

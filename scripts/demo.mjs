@@ -4,12 +4,19 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { ACTION_ENTRY, PR_NUMBER, REPOSITORY, runAction } from '../test/sim/runner.mjs'
+import {
+  ACTION_ENTRY,
+  HEAD_SHA,
+  PR_NUMBER,
+  REPOSITORY,
+  pullRequestEvent,
+  runAction
+} from '../test/sim/runner.mjs'
 import { EXAMPLE_PLAN, startScenario } from './scenarios.mjs'
 
 const LONGEST_OUTPUT = 400
 
-const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario run|monorepo|sentinel|policy|gated|waived|apply|apply-errored]
+const USAGE = `Usage: npm run demo [-- --plan <file>] [--scenario <name>]
 
 Runs dist/index.js on a simulated pull request (${REPOSITORY}#${PR_NUMBER}) against a simulated
 HCP Terraform run that goes pending → planning → finished, then prints the PR comment, the step
@@ -19,6 +26,8 @@ outputs and the job summary.
   --scenario run       one run, named by its run ID (default)
   --scenario monorepo  three VCS-driven workspaces found by the PR's head commit (no run ID),
                        one of them errored, in one combined comment
+  --scenario push      two pushes: the step runs for an earlier head, then for the new one,
+                       whose comment shows what changed in the plan since the last push
   --scenario sentinel  one run, with its Sentinel mock bundle exported and unpacked
   --scenario policy    one run that goes on after its plan: a mandatory OPA policy fails (the
                        run errors), an advisory run task fails, and the cost estimate rises
@@ -76,12 +85,22 @@ try {
   console.log(`JSON plan: ${path.relative(userDir, planFile)}`)
   console.log(`HCP Terraform simulator: ${tfc.url}; GitHub simulator: ${github.url}\n`)
 
+  const timing = { 'poll-interval': '1s', 'wait-timeout': '2m' }
+  const earlier = simulation.earlierPush
+  if (earlier) {
+    github.setHeadSha(PR_NUMBER, earlier.headSha)
+    const first = await runAction({
+      inputs: { ...timing, ...earlier.inputs },
+      githubApiUrl: github.url,
+      event: pullRequestEvent({ headSha: earlier.headSha })
+    })
+    console.log(
+      `The step ran for the earlier push ${earlier.headSha.slice(0, 7)}: exit ${first.code}`
+    )
+    github.setHeadSha(PR_NUMBER, HEAD_SHA)
+  }
   const step = await runAction({
-    inputs: {
-      'poll-interval': '1s',
-      'wait-timeout': '2m',
-      ...simulation.inputs
-    },
+    inputs: { ...timing, ...simulation.inputs },
     githubApiUrl: github.url,
     eventName: simulation.eventName
   })

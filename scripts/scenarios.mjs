@@ -36,6 +36,10 @@ const SCENARIOS = {
       'fail-on': 'errored'
     }
   },
+  push(tfc, plan) {
+    const run = tfc.addRun(demoRun('networking-staging', plan))
+    return { 'run-id': run.id }
+  },
   sentinel(tfc, plan) {
     const run = tfc.addRun(demoRun('networking-staging', plan))
     return { 'run-id': run.id, 'sentinel-mocks': 'true' }
@@ -83,6 +87,59 @@ const DESTROY_GATE = {
 export const SCENARIO_NAMES = Object.keys(SCENARIOS)
 /** Scenarios that run after the merge, on the push of the merge commit. */
 const PUSH_SCENARIOS = new Set(['apply', 'apply-errored'])
+
+/** The commit of the push before the pull request's head, in scenarios that show one. */
+export const EARLIER_SHA = '0123abcd4567ef890123abcd4567ef890123abcd'
+
+/**
+ * Scenarios with a push before the head: its run and the step's inputs for it. Its plan is the
+ * head's, a few changes earlier, so the head's comment shows what changed since.
+ * @type {Record<string, (tfc: import('../test/sim/tfc.mjs').TfcSimulator, plan: string) => Record<string, string>>}
+ */
+const EARLIER_PUSHES = {
+  push(tfc, plan) {
+    const run = tfc.addRun({
+      ...demoRun('networking-staging', JSON.stringify(earlierPlan(JSON.parse(plan)))),
+      commitSha: EARLIER_SHA
+    })
+    return { 'run-id': run.id }
+  }
+}
+
+/**
+ * The plan one push earlier: without the head's first create, with the first destroy planned as an
+ * update, the first update setting one attribute to another value, and a bucket since removed.
+ * @param {{ resource_changes?: Array<{ address: string, type?: string, name?: string, change: { actions: string[], before?: any, after?: any } }> }} plan
+ */
+function earlierPlan(plan) {
+  const changes = [...(plan.resource_changes ?? [])]
+  const at = (/** @type {string} */ action) =>
+    changes.findIndex(change => change.change.actions.join() === action)
+  const create = at('create')
+  if (create >= 0) changes.splice(create, 1)
+  const destroy = at('delete')
+  if (destroy >= 0) {
+    const { change } = changes[destroy]
+    changes[destroy] = {
+      ...changes[destroy],
+      change: { ...change, actions: ['update'], after: change.before }
+    }
+  }
+  const update = at('update')
+  const { before, after } = update >= 0 ? changes[update].change : {}
+  const changed = Object.keys(after ?? {}).find(key => before?.[key] !== after[key])
+  if (changed !== undefined) {
+    const change = { ...changes[update].change, after: { ...after, [changed]: 'earlier value' } }
+    changes[update] = { ...changes[update], change }
+  }
+  changes.push({
+    address: 'aws_s3_bucket.scratch',
+    type: 'aws_s3_bucket',
+    name: 'scratch',
+    change: { actions: ['create'], before: null, after: { bucket: 'acme-scratch' } }
+  })
+  return { ...plan, resource_changes: changes }
+}
 
 /**
  * Post-plan results of the policy scenario, as HCP Terraform would report them.
@@ -259,6 +316,8 @@ function applyRun(workspace, planJson, final) {
  * @property {Record<string, string>} inputs the step's `with:` for this scenario
  * @property {string} eventName the event that runs the step: pull_request, or push after the merge
  * @property {import('../test/sim/tfc.mjs').SimRun[]} runs the runs seeded, in order
+ * @property {{ inputs: Record<string, string>, headSha: string }} [earlierPush] a step to run first,
+ *   for an earlier head of the pull request
  * @property {() => Promise<void>} close
  */
 
@@ -288,17 +347,16 @@ export async function startScenario(options = {}) {
     runs.push(run)
     return run
   }
-  const inputs = {
-    hostname: tfc.url,
-    token: tfc.tokens.admin ?? '',
-    ...seed(recording, planText, github)
-  }
+  const target = { hostname: tfc.url, token: tfc.tokens.admin ?? '' }
+  const earlier = EARLIER_PUSHES[scenario]?.(recording, planText)
+  const inputs = { ...target, ...seed(recording, planText, github) }
   return {
     tfc,
     github,
     inputs,
     eventName,
     runs,
+    ...(earlier && { earlierPush: { inputs: { ...target, ...earlier }, headSha: EARLIER_SHA } }),
     close: async () => {
       await Promise.all([tfc.close(), github.close()])
     }

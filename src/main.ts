@@ -16,6 +16,7 @@ import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
 import { publishApply } from './publish/publish-apply.js'
 import { createCommitStatuses } from './publish/commit-status.js'
+import { compareWithLastPush } from './since-last-push.js'
 import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 import { createGitHubClient } from './publish/github.js'
@@ -72,6 +73,8 @@ export async function run(): Promise<void> {
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' ? [`${describeTarget(targets[i])}: ${errorMessage(s.reason)}`] : []
     )
+    // After the merge the plan comment stays as it was reviewed: nothing to compare it with.
+    if (!settings.apply) await compareWithLastPush(client, results, settings)
     const publishResults = settings.apply ? publishApply : publish
     const publishProblems =
       results.length > 0

@@ -2,6 +2,7 @@
 import type { PlanModel } from './plan/model.js'
 import type { RunChecks } from './run/checks.js'
 import type { ApplyReport } from './run/apply.js'
+import type { PlanComparison } from './plan/compare.js'
 
 /** Final plan statuses: finished, errored, canceled, unreachable (other strings are tolerated). */
 export type PlanStatus = string
@@ -111,6 +112,18 @@ export interface WorkspaceResult {
   commitSha?: string
   /** What the run's apply did (`wait-for: apply`). */
   apply?: ApplyReport
+  /** How the plan differs from the one the sticky comment showed for an earlier push. */
+  sinceLastPush?: SinceLastPush
+}
+
+/** The plan the comment showed before, and what differs; `comparison` absent when unreadable. */
+export interface SinceLastPush {
+  previousCommit?: string
+  previousRunId?: string
+  previousPlanId: string
+  comparison?: PlanComparison
+  /** Why the previous plan could not be compared (deleted run, no permission). */
+  unavailable?: string
 }
 
 /**

@@ -7,6 +7,7 @@ import type { FailCondition } from './result.js'
 import type { Approver, OverrideSettings, WaivableCondition } from './gates/overrides.js'
 import { WAIVABLE_CONDITIONS, parseApprover } from './gates/overrides.js'
 import { errorMessage } from './util/error-message.js'
+import { compileMasks } from './util/mask.js'
 
 export type CommentPolicy = 'update' | 'new' | 'changes-only' | 'off'
 export type CommentLayout = 'per-workspace' | 'combined'
@@ -18,6 +19,8 @@ export type SentinelMocksPolicy = 'off' | 'on' | 'required'
  * the run's apply is over.
  */
 export type WaitFor = 'run' | 'plan' | 'apply'
+/** How the comment groups resource changes: by what happens to them, or by module. */
+export type GroupBy = 'action' | 'module'
 
 /** How the runs are named: by run IDs, by plan IDs, or found by workspace and commit. */
 export type RunTarget =
@@ -58,6 +61,11 @@ export interface Settings {
   failOn: FailCondition[]
   protect: string[]
   details: boolean
+  groupBy: GroupBy
+  /** Attribute names or dotted paths left out of the attribute diffs (`hide-attributes`). */
+  hideAttributes: string[]
+  /** Expressions whose matches are shown as `(masked)` wherever the action writes text. */
+  masks: RegExp[]
   sentinelMocks: SentinelMocksPolicy
   sentinelMocksKeep: boolean
   /** Folder for downloaded files (RUNNER_TEMP or the OS temp folder). */
@@ -151,6 +159,7 @@ const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'comment-mode': 'per-workspace',
   'comment-overflow': 'summary',
   details: 'true',
+  'group-by': 'action',
   'fail-on': 'errored,policy,run-task',
   'wait-for': 'run',
   'sentinel-mocks': 'false',
@@ -195,6 +204,7 @@ const FAIL_CONDITIONS: readonly FailCondition[] = [
   'none'
 ]
 const WAIT_FOR: Readonly<Record<string, WaitFor>> = { run: 'run', plan: 'plan', apply: 'apply' }
+const GROUP_BY: Readonly<Record<string, GroupBy>> = { action: 'action', module: 'module' }
 
 /** Where a value came from, for messages: the input, or the environment variable it fell back to. */
 interface Sourced {
@@ -313,6 +323,9 @@ export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     failOn: parseFailOn(readInput(env, 'fail-on'), report),
     protect: splitList(readInput(env, 'protect')),
     details: parseBoolean('details', readInput(env, 'details'), report),
+    groupBy: parseChoice('group-by', readInput(env, 'group-by'), GROUP_BY, report),
+    hideAttributes: splitList(readInput(env, 'hide-attributes')),
+    masks: parseMasks(readInput(env, 'mask'), report),
     sentinelMocks: parseChoice(
       'sentinel-mocks',
       readInput(env, 'sentinel-mocks'),
@@ -750,6 +763,12 @@ function parseCommentLabel(text: string, report: Report): string {
     )
   }
   return text
+}
+
+function parseMasks(text: string, report: Report): RegExp[] {
+  const { patterns, problems } = compileMasks(text)
+  problems.forEach(report)
+  return patterns
 }
 
 /** A plain amount of USD: digits with an optional fraction, no sign, unit or exponent. */

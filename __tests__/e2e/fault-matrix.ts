@@ -625,8 +625,15 @@ const gitHubRows: Row[] = [
       ]
     },
     promise: 'not retried; outputs and summary still written',
+    // Twice: the first answers the best-effort read of the plans shown before, the second the
+    // comment's own list.
     githubFaults: () => [
-      { status: 429, headers: { 'retry-after': '1' }, body: { message: 'Too Many Requests' } }
+      {
+        status: 429,
+        times: 2,
+        headers: { 'retry-after': '1' },
+        body: { message: 'Too Many Requests' }
+      }
     ],
     verify: ({ step }) => {
       expect(step.summary).toContain('Plan: 4 to add')

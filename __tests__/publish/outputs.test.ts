@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { buildOutputs, setOutputs } from '../../src/publish/outputs.js'
+import { buildOutputs, maskOutputs, setOutputs } from '../../src/publish/outputs.js'
+import { createMasker } from '../../src/util/mask.js'
 import { formatSummaryLine, sumCounts } from '../../src/plan/model.js'
 import type { PlanCounts, PlanModel, ResourceChangeModel } from '../../src/plan/model.js'
 import type { ChangeAction } from '../../src/plan/types.js'
@@ -391,3 +392,41 @@ function readOutputFile(text: string): Record<string, string> {
   }
   return outputs
 }
+
+describe('changed-since-previous', () => {
+  const compared = (same: boolean): WorkspaceResult =>
+    workspaceResult({
+      sinceLastPush: {
+        previousPlanId: 'plan-old',
+        comparison: {
+          added: same ? [] : [{ address: 'aws_instance.a', action: 'create' }],
+          removed: [],
+          replanned: []
+        }
+      }
+    })
+  const unreadable = workspaceResult({
+    sinceLastPush: { previousPlanId: 'plan-old', unavailable: 'gone' }
+  })
+  const changed = (results: WorkspaceResult[]) => buildOutputs(results)['changed-since-previous']
+
+  it('is true when any compared plan differs, false when each is the same', () => {
+    expect(changed([compared(true), compared(false)])).toBe('true')
+    expect(changed([compared(true), unreadable, workspaceResult()])).toBe('false')
+  })
+
+  it('is empty when nothing was compared', () => {
+    expect(changed([workspaceResult(), unreadable])).toBe('')
+  })
+})
+
+describe('maskOutputs', () => {
+  it('masks every output, and results value by value so it stays JSON', () => {
+    const result = workspaceResult({ warnings: [`leaked ${SECRET} here`] })
+    const masker = createMasker([/SECRET-MARKER-[0-9a-f]+/g, /"/g])
+    const outputs = maskOutputs({ ...buildOutputs([result]), summary: `x ${SECRET}` }, masker)
+    expect(outputs.summary).toBe('x (masked)')
+    expect(JSON.parse(outputs.results)[0].warnings).toEqual(['leaked (masked) here'])
+    expect(Object.values(outputs).join('\n')).not.toContain(SECRET)
+  })
+})

@@ -56,6 +56,8 @@ export interface ResourceChangeModel {
   schema?: BlockSchema
   /** Drift only: the attribute paths that may have affected the plan (relevant_attributes). */
   relevantPaths?: (string | number)[][]
+  /** Attribute changes left out of `change` by the `hide-attributes` input. */
+  hiddenAttributeChanges?: number
 }
 
 export interface OutputChangeModel {
@@ -216,8 +218,20 @@ export function modelFromApiCounts(
 
 /** Terraform's line, word for word: `Plan: [N to import, ]A to add, C to change, D to destroy.` */
 export function formatSummaryLine(counts: HeadlineCounts): string {
+  return `Plan: ${formatCounts(counts)}.`
+}
+
+/** The counts of Terraform's line: `[N to import, ]A to add, C to change, D to destroy`. */
+export function formatCounts(counts: HeadlineCounts): string {
   const imports = counts.import > 0 ? `${counts.import} to import, ` : ''
-  return `Plan: ${imports}${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`
+  return `${imports}${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy`
+}
+
+/** The counts of some of a plan's resources (a module's), by Terraform's rules. */
+export function countResources(resources: readonly ResourceChangeModel[]): PlanCounts {
+  const counts = emptyCounts()
+  for (const resource of resources) countResource(counts, resource)
+  return counts
 }
 
 export function sumCounts(a: PlanCounts, b: PlanCounts): PlanCounts {

@@ -7,6 +7,10 @@ import { RESOURCE_ACTIONS, emptyCounts, formatSummaryLine, sumCounts } from '../
 import { runOutputs, summarizeChecks } from './run-outputs.js'
 import { applyOutputs, summarizeApply } from './apply-outputs.js'
 import type { PostedComment, PostedComments } from './posted.js'
+import { isSamePlan } from '../plan/compare.js'
+import { maskText } from '../util/mask.js'
+import type { Masker } from '../util/mask.js'
+import { isRecord } from '../util/is-record.js'
 
 const NO_COUNTS: PlanCounts = emptyCounts()
 
@@ -127,8 +131,37 @@ export function buildOutputs(
     results: resultsOutput(results, comments),
     'sentinel-mocks-path': listOf(results, result => result.sentinelMocks?.path),
     ...runOutputs(results),
-    ...applyOutputs(results)
+    ...applyOutputs(results),
+    'changed-since-previous': changedSincePrevious(results)
   }
+}
+
+/** `true` when any plan compared with the last push differs, `false` when each is the same. */
+function changedSincePrevious(results: WorkspaceResult[]): string {
+  const compared = results.flatMap(result => result.sinceLastPush?.comparison ?? [])
+  if (compared.length === 0) return ''
+  return String(compared.some(comparison => !isSamePlan(comparison)))
+}
+
+/** The outputs with every match of `mask` replaced; `results` value by value, so it stays JSON. */
+export function maskOutputs(
+  outputs: Record<string, string>,
+  masker: Masker
+): Record<string, string> {
+  if (masker.patterns.length === 0) return outputs
+  const maskStrings = (value: unknown): unknown => {
+    if (typeof value === 'string') return maskText(value, masker)
+    if (Array.isArray(value)) return value.map(maskStrings)
+    if (isRecord(value))
+      return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, maskStrings(v)]))
+    return value
+  }
+  return Object.fromEntries(
+    Object.entries(outputs).map(([name, value]) => [
+      name,
+      name === 'results' ? JSON.stringify(maskStrings(JSON.parse(value))) : maskText(value, masker)
+    ])
+  )
 }
 
 export function setOutputs(outputs: Record<string, string>): void {

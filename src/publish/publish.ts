@@ -5,12 +5,13 @@ import type { WorkspaceResult } from '../result.js'
 import { workspaceKey } from '../result.js'
 import { renderSummary } from '../render/report.js'
 import type { RenderOptions } from '../render/report.js'
-import { createGitHubClient } from './github.js'
+import { commentClient, createGitHubClient } from './github.js'
 import type { GitHub } from './github.js'
 import { deleteOwnMarkedComments, publishComment } from './comment.js'
 import { commentBodies, partMarkersAfter } from './comment-parts.js'
 import { writeJobSummary } from './summary.js'
-import { buildOutputs, setOutputs } from './outputs.js'
+import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
+import { createMasker } from '../util/mask.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
@@ -32,8 +33,11 @@ export async function publish(
 ): Promise<string[]> {
   const problems: string[] = []
   const commitSha = plannedCommit(results, settings)
+  const masker = createMasker(settings.masks)
   const base: BaseOptions = {
+    masker,
     details: settings.details,
+    groupBy: settings.groupBy,
     label: settings.commentLabel || undefined,
     summaryUrl: runLink,
     commit: commitSha ? linkedCommit(commitSha, settings) : undefined
@@ -58,8 +62,12 @@ export async function publish(
     })
     for (const warning of warnings) core.warning(warning)
   }
-  await writeJobSummary(renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT }))
-  setOutputs(buildOutputs(results, comments))
+  const summary = renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT })
+  const outputs = maskOutputs(buildOutputs(results, comments), masker)
+  // From here on the runner hides every value a mask found, in this step's log too.
+  for (const value of masker.found) core.setSecret(value)
+  await writeJobSummary(summary)
+  setOutputs(outputs)
   return problems
 }
 
@@ -73,7 +81,7 @@ async function publishComments(
 ): Promise<{ posted: PostedComments; failure?: string }> {
   const posted = new Map<WorkspaceResult, PostedComment>()
   try {
-    const github = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl })
+    const github = commentClient(comment)
     const groups = comment.layout === 'combined' ? [results] : results.map(result => [result])
     for (const group of groups) {
       if (signal.aborted) break

@@ -1,10 +1,38 @@
-// Safe Markdown primitives: the only place that escapes. Everything the renderers print from a plan,
-// an API or a user goes through one of these, so nothing can render as HTML, mention someone, link
-// an issue or URL, break a table, code span or code block, or forge the sticky comment's marker.
+// Safe Markdown primitives: the only place that escapes and masks. Everything the renderers print
+// from a plan, an API or a user goes through one of these, so nothing can render as HTML, mention
+// someone, link an issue or URL, break a table, code span or code block, or forge the sticky
+// comment's marker, and no match of the `mask` input is shown (see withMasker).
 //
 // Inline primitives (escapeText, codeSpan, link, strong) are valid both in Markdown paragraphs and
 // table cells and inside raw HTML blocks such as <summary>: they escape with character references,
 // which both contexts decode, never with backslashes, which HTML blocks would show.
+
+import { maskText } from '../util/mask.js'
+import type { Masker } from '../util/mask.js'
+
+/** The masker of the document being rendered; rendering is synchronous, so one at a time. */
+let activeMasker: Masker | undefined
+
+/** Renders with every text primitive (and clip) masking what `masker` matches. */
+export function withMasker<T>(masker: Masker | undefined, render: () => T): T {
+  const outer = activeMasker
+  activeMasker = masker
+  try {
+    return render()
+  } finally {
+    activeMasker = outer
+  }
+}
+
+/** The masker in effect, as a key for renderings remembered per masker (see memo.ts). */
+export function currentMasker(): Masker | undefined {
+  return activeMasker
+}
+
+/** Raw text with the matches of the masker in effect replaced, before it is cut or escaped. */
+export function masked(text: string): string {
+  return maskText(text, activeMasker)
+}
 
 /** Unicode controls that reorder text on screen ("Trojan Source") or are invisible. */
 const INVISIBLE_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/g
@@ -94,7 +122,7 @@ function sanitizeInline(text: string): string {
  * #123 and GH-123 references, URLs and www. addresses, with an invisible zero-width joiner.
  */
 export function escapeText(text: string): string {
-  const escaped = escapeUnderscores(escapeChars(sanitizeInline(text), INLINE_REFERENCES))
+  const escaped = escapeUnderscores(escapeChars(sanitizeInline(masked(text)), INLINE_REFERENCES))
   return escapeLineStart(LINKABLE.test(escaped) ? breakLinks(escaped) : escaped)
 }
 
@@ -134,7 +162,7 @@ const WWW_DOT = /www\./i
  */
 export function codeSpan(text: string): string {
   // Markdown's autolinks look for `https:` and `www.` in the raw text: references defeat them.
-  const escaped = escapeUnderscores(escapeChars(sanitizeInline(text), CODE_REFERENCES))
+  const escaped = escapeUnderscores(escapeChars(sanitizeInline(masked(text)), CODE_REFERENCES))
   return `<code>${WWW_DOT.test(escaped) ? escaped.replace(/(?<=\bwww)\./gi, '&#46;') : escaped}</code>`
 }
 
@@ -150,7 +178,8 @@ export function emphasis(safeInline: string): string {
 
 /** A link to an http(s) URL, or just the text when the URL is anything else. */
 export function link(safeInline: string, url: string | undefined): string {
-  const href = safeHref(url)
+  // A URL can carry a value too (a run task's details page with a token in its query).
+  const href = safeHref(url === undefined ? undefined : masked(url))
   return href === undefined ? safeInline : `<a href="${href}">${safeInline}</a>`
 }
 
@@ -171,7 +200,7 @@ function safeHref(url: string | undefined): string | undefined {
 
 /** Prose that may span lines (diagnostic details): paragraphs kept, each line escaped. */
 export function escapeParagraphs(text: string): string {
-  return text
+  return masked(text)
     .replace(/\r\n?/g, '\n')
     .split(/\n[ \t]*\n/)
     .map(paragraph =>
@@ -191,7 +220,7 @@ export function escapeParagraphs(text: string): string {
  * so no content can contain the hidden comment marker.
  */
 export function codeBlock(language: string, text: string): string {
-  const content = text
+  const content = masked(text)
     .replace(LONE_SURROGATES, '\uFFFD')
     .replace(ANSI_ESCAPES, '')
     .replace(/\r\n?/g, '\n')

@@ -13,8 +13,10 @@ import {
   heading,
   link,
   strong,
-  table
+  table,
+  withMasker
 } from './markdown.js'
+import type { Masker } from '../util/mask.js'
 import { NOTE_SLOT, fitChunks, utf16Length, utf8Length } from './budget.js'
 import type { Chunk, Measure } from './budget.js'
 import { plural, statusIcon, statusText, workspaceSection, workspaceTitle } from './workspace.js'
@@ -36,6 +38,10 @@ export interface RenderOptions {
   summaryUrl?: string
   /** The commit the plans are for, named in the header. */
   commit?: { sha: string; url: string }
+  /** Resource changes under their action (default) or their module (`group-by`). */
+  groupBy?: 'action' | 'module'
+  /** Matches of the `mask` input are shown as `(masked)` (see withMasker). */
+  masker?: Masker
 }
 
 type DocumentKind = 'comment' | 'summary'
@@ -54,6 +60,15 @@ export function renderSummary(results: WorkspaceResult[], options: RenderOptions
 }
 
 function renderDocument(
+  results: WorkspaceResult[],
+  options: RenderOptions,
+  kind: DocumentKind,
+  measure: Measure
+): string {
+  return withMasker(options.masker, () => fitDocument(results, options, kind, measure))
+}
+
+function fitDocument(
   results: WorkspaceResult[],
   options: RenderOptions,
   kind: DocumentKind,
@@ -90,7 +105,8 @@ function documentChunks(
       title: true,
       noteSlot: true,
       label: options.label,
-      commit: options.commit
+      commit: options.commit,
+      groupBy: options.groupBy
     })
     return [...start, ...overview, ...section]
   }
@@ -102,7 +118,14 @@ function documentChunks(
     NOTE_SLOT,
     ...results.flatMap(result => [
       block(detailsStart(`${workspaceTitle(result)} · ${escapeText(result.model.summaryLine)}`)),
-      ...workspaceSection(result, { diffs, detail, level: 3, title: false, noteSlot: false }),
+      ...workspaceSection(result, {
+        diffs,
+        detail,
+        level: 3,
+        title: false,
+        noteSlot: false,
+        groupBy: options.groupBy
+      }),
       block(detailsEnd())
     ])
   ]

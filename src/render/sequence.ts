@@ -1,7 +1,6 @@
 // Lines up two sequences the way Terraform's plan renderer does (collections.ProcessSlice): a longest
 // common subsequence stays in place, the rest is deleted or created, and an object deleted where
 // another object is created is shown as one updated element.
-import type { JsonValue } from '../plan/types.js'
 
 /** A step of the alignment: indexes into before and after; -1 where the element does not exist. */
 export type AlignedPair = readonly [beforeIndex: number, afterIndex: number]
@@ -100,16 +99,4 @@ function middleSubsequence(
   return pairs
 }
 
-/** Structural equality of JSON values. */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true
-  if (a === null || b === null || a === undefined || b === undefined) return false
-  if (typeof a !== 'object' || typeof b !== 'object') return false
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-    return a.every((item, i) => jsonEqual(item, b[i]))
-  }
-  const keys = Object.keys(a)
-  if (keys.length !== Object.keys(b).length) return false
-  return keys.every(key => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]))
-}
+export { jsonEqual } from '../plan/json-value.js'

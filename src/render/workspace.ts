@@ -9,6 +9,7 @@ import type {
   PlanModel,
   ResourceChangeModel
 } from '../plan/model.js'
+import { countResources, formatCounts } from '../plan/model.js'
 import {
   alert,
   bullet,
@@ -16,6 +17,8 @@ import {
   codeSpan,
   commitLink,
   details,
+  detailsEnd,
+  detailsStart,
   emphasis,
   escapeParagraphs,
   escapeText,
@@ -34,6 +37,7 @@ import { runChecksSections, runStatusBlock } from './run-checks.js'
 import { runFailure } from '../run/checks.js'
 import { errorMessage } from '../util/error-message.js'
 import { block, clip } from './layout.js'
+import { sinceLastPushBlock } from './since-last-push.js'
 import type { Detail } from './layout.js'
 import { howToWaive, waiverText } from './overrides.js'
 
@@ -51,6 +55,8 @@ export interface SectionOptions {
   label?: string
   /** The commit planned, first of the header's facts. */
   commit?: { sha: string; url: string }
+  /** Resource changes under their action (default) or their module. */
+  groupBy?: 'action' | 'module'
 }
 
 /** Addresses listed under a warning or gate before "and N more". */
@@ -66,6 +72,9 @@ export function workspaceSection(result: WorkspaceResult, options: SectionOption
       ? [block(heading(options.level, workspaceTitle(result, options.label)))]
       : []),
     block(headerLines(result, options.commit)),
+    ...(result.sinceLastPush
+      ? [block(sinceLastPushBlock(result.sinceLastPush, options.detail))]
+      : []),
     block(countsTable(result.model.counts, result.model.source === 'api-counts')),
     ...runStatusChunk(result),
     ...(options.noteSlot ? [NOTE_SLOT as Chunk] : []),
@@ -377,22 +386,64 @@ const ACTION_GROUPS: readonly ActionGroup[] = [
 function resourceSection(result: WorkspaceResult, options: SectionOptions, level: number): Chunk[] {
   const resources = result.model.resources
   if (resources.length === 0) return []
-  const groups = new Map<ActionGroup, ResourceChangeModel[]>()
-  for (const resource of resources) {
-    const group = ACTION_GROUPS.find(g => g.matches(resource))
-    if (!group) continue
-    const members = groups.get(group)
-    if (members) members.push(resource)
-    else groups.set(group, [resource])
-  }
+  if (options.groupBy === 'module') return moduleSection(resources, options, level)
+  const groups = groupItems(resources, resource => ACTION_GROUPS.find(g => g.matches(resource)))
   const chunks: Chunk[] = [block(heading(level, escapeText('Resource changes')))]
   for (const group of ACTION_GROUPS) {
     const members = groups.get(group)
     if (!members) continue
-    const entries = members.map(resource => ({ resource, headline: changeHeadline(resource) }))
-    chunks.push(resourceList(`${group.title} (${members.length})`, entries, options, level + 1))
+    const title = escapeText(`${group.title} (${members.length})`)
+    chunks.push(resourceList(title, listedChanges(members), options, level + 1))
   }
   return chunks
+}
+
+/** A module with more resources than this is folded: its summary line shows its counts. */
+const FOLD_MODULE_AT = 10
+
+/** `group-by: module`: the root module first, then each module by path, with its own counts. */
+function moduleSection(
+  resources: readonly ResourceChangeModel[],
+  options: SectionOptions,
+  level: number
+): Chunk[] {
+  const modules = groupItems(resources, resource => resource.moduleAddress ?? '')
+  const paths = [...modules.keys()].sort((a, b) => (a === b ? 0 : a < b ? -1 : 1))
+  const chunks: Chunk[] = [block(heading(level, escapeText('Resource changes by module')))]
+  for (const path of paths) {
+    const members = actionOrder(modules.get(path) ?? [])
+    const name = path === '' ? escapeText('root module') : codeSpan(clip(path))
+    const counts = escapeText(`(${members.length}) · ${formatCounts(countResources(members))}`)
+    const folded = members.length > FOLD_MODULE_AT
+    chunks.push(
+      resourceList(`📦 ${name} ${counts}`, listedChanges(members), options, level + 1, folded)
+    )
+  }
+  return chunks
+}
+
+/** The members of each key, keys in order of first appearance; undefined keys are left out. */
+function groupItems<K, T>(items: readonly T[], keyOf: (item: T) => K | undefined): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    if (key === undefined) continue
+    const members = groups.get(key)
+    if (members) members.push(item)
+    else groups.set(key, [item])
+  }
+  return groups
+}
+
+/** Resources in the order of ACTION_GROUPS, plan order within each. */
+function actionOrder(resources: readonly ResourceChangeModel[]): ResourceChangeModel[] {
+  const rank = (resource: ResourceChangeModel): number =>
+    ACTION_GROUPS.findIndex(group => group.matches(resource))
+  return [...resources].sort((a, b) => rank(a) - rank(b))
+}
+
+function listedChanges(resources: readonly ResourceChangeModel[]): ListedResource[] {
+  return resources.map(resource => ({ resource, headline: changeHeadline(resource) }))
 }
 
 interface ListedResource {
@@ -412,26 +463,38 @@ const deferredHeadline = memoizeByObject((deferred: DeferredChangeModel) =>
 )
 /** The diff as a code block; rendered only when the size budget asks for it (see fitChunks). */
 const diffBlock = memoizeByObject((resource: ResourceChangeModel) =>
-  diffOrProblem(() => codeBlock('diff', renderResourceDiff(resource)))
+  diffOrProblem(() => codeBlock('diff', renderResourceDiff(resource) + hiddenNote(resource)))
 )
+
+/** Terraform-style, below the diff: how many attribute changes hide-attributes left out. */
+function hiddenNote(resource: ResourceChangeModel): string {
+  const hidden = resource.hiddenAttributeChanges ?? 0
+  if (hidden === 0) return ''
+  return `\n# (${plural(hidden, 'attribute change')} hidden by hide-attributes)`
+}
 const outputsDiffBlock = memoizeByObject((model: PlanModel) =>
   diffOrProblem(() => codeBlock('diff', renderOutputsDiff(model.outputs, model.allOutputNames)))
 )
 
-/** A titled list of resources: each with its diff (shrinkable to the headline), or just counted. */
+/**
+ * A titled list of resources: each with its diff (shrinkable to the headline), or just counted.
+ * The title is safe inline HTML; a folded list is a collapsed section with the title as summary.
+ */
 function resourceList(
   title: string,
   entries: readonly ListedResource[],
   options: SectionOptions,
-  level: number
+  level: number,
+  folded = false
 ): Chunk {
-  const titled = block(heading(level, escapeText(title)))
+  const opening = block(folded ? detailsStart(title) : heading(level, title))
+  const closing = folded ? [block(detailsEnd())] : []
   const note = `${plural(entries.length, 'resource')}; the list was left out to fit.`
-  const counted = [titled, block(emphasis(escapeText(note)))]
+  const counted = [opening, block(emphasis(escapeText(note))), ...closing]
   if (options.detail === 'compact') return counted.join('')
   const items = entries.map(entry => resourceItem(entry, options.diffs))
   // The closing blank line ends the bullet list that headline-only items form.
-  return { stage: 'list', full: [titled, ...items, '\n'], reduced: counted }
+  return { stage: 'list', full: [opening, ...items, '\n', ...closing], reduced: counted }
 }
 
 function resourceItem({ resource, headline }: ListedResource, withDiff: boolean): Chunk {
@@ -516,7 +579,7 @@ function driftSection(
     block(heading(level, escapeText('🌀 Objects have changed outside of Terraform'))),
     intro,
     resourceList(
-      `Drifted (${drift.length})`,
+      escapeText(`Drifted (${drift.length})`),
       drift.map(resource => ({ resource, headline: driftHeadline(resource) })),
       options,
       level + 1
@@ -535,7 +598,7 @@ function deferredSection(result: WorkspaceResult, options: SectionOptions, level
       )
     ),
     resourceList(
-      `Deferred (${deferred.length})`,
+      escapeText(`Deferred (${deferred.length})`),
       deferred.map(d => ({ resource: d.resource, headline: deferredHeadline(d) })),
       options,
       level + 1
