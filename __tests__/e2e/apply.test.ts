@@ -362,4 +362,20 @@ describe('wait-for: apply', () => {
     expect(applyComments(MERGED_PR, 'app-unlisted')).toEqual([])
     expect(step.outputs['apply-status']).toBe('applied')
   })
+
+  it('masks what the mask input matches in the apply comment, the summary and the outputs', async () => {
+    const run = addApplyRun('app-masked', 'applied', {
+      applyLogText: applyLog('apply-json-with-outputs__apply.log')
+    })
+
+    const step = await push({ 'run-id': run.id, mask: 'hel+o' })
+
+    expect(step.code).toBe(0)
+    const [comment] = applyComments(MERGED_PR, 'app-masked')
+    expect(plainText(comment.body)).toContain('(masked)')
+    for (const shown of [comment.body, step.summary, step.outputs['terraform-outputs']]) {
+      expect(shown).not.toContain('hello')
+    }
+    expect(JSON.parse(step.outputs['terraform-outputs']).complex.keyB.someStr).toBe('(masked)')
+  })
 })

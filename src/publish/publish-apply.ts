@@ -8,7 +8,9 @@ import { utf8Length } from '../render/budget.js'
 import { publishApplyComments } from './apply-comment.js'
 import { SUMMARY_LIMIT, linkedCommit } from './publish.js'
 import { writeJobSummary } from './summary.js'
-import { buildOutputs, setOutputs } from './outputs.js'
+import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
+import { createMasker } from '../util/mask.js'
+import * as core from '@actions/core'
 import type { PostedComments } from './posted.js'
 
 /** The plan below the apply gets what the apply leaves of the summary's limit. */
@@ -26,6 +28,7 @@ export async function publishApply(
   const problems: string[] = []
   const label = settings.commentLabel || undefined
   const commit = apply.commitSha ? linkedCommit(apply.commitSha, settings) : undefined
+  const masker = createMasker(settings.masks)
 
   let comments: PostedComments = new Map()
   const { github, comment } = apply
@@ -33,7 +36,7 @@ export async function publishApply(
     const written = await publishApplyComments(
       results,
       { ...apply, github, comment },
-      { label, commit },
+      { label, commit, masker },
       signal
     )
     comments = written.posted
@@ -42,15 +45,21 @@ export async function publishApply(
   const applied = renderApplySummary(results, {
     label,
     commit,
+    masker,
     maxLength: SUMMARY_LIMIT * APPLY_SHARE_OF_SUMMARY
   })
   const planned = renderSummary(results, {
+    masker,
     details: settings.details,
+    groupBy: settings.groupBy,
     label,
     summaryUrl: runLink,
     maxLength: SUMMARY_LIMIT - utf8Length(applied)
   })
+  const outputs = maskOutputs(buildOutputs(results, comments), masker)
+  // From here on the runner hides every value a mask found, in this step's log too.
+  for (const value of masker.found) core.setSecret(value)
   await writeJobSummary(`${applied}\n${planned}`)
-  setOutputs(buildOutputs(results, comments))
+  setOutputs(outputs)
   return problems
 }

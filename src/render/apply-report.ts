@@ -15,8 +15,10 @@ import {
   heading,
   link,
   strong,
-  table
+  table,
+  withMasker
 } from './markdown.js'
+import type { Masker } from '../util/mask.js'
 import { NOTE_SLOT, fitChunks, utf16Length, utf8Length } from './budget.js'
 import type { Chunk, Measure } from './budget.js'
 import { block, clip } from './layout.js'
@@ -30,6 +32,8 @@ export interface ApplyRenderOptions {
   /** The applied commit, named in the header. */
   commit?: { sha: string; url: string }
   maxLength: number
+  /** Matches of the `mask` input are shown as `(masked)`, as in the plan's report. */
+  masker?: Masker
 }
 
 const ICONS: Readonly<Record<ApplyOutcome, string>> = {
@@ -61,6 +65,14 @@ export function renderApplySummary(
 }
 
 function renderApplyDocument(
+  results: WorkspaceResult[],
+  options: ApplyRenderOptions,
+  measure: Measure
+): string {
+  return withMasker(options.masker, () => fitApplyDocument(results, options, measure))
+}
+
+function fitApplyDocument(
   results: WorkspaceResult[],
   options: ApplyRenderOptions,
   measure: Measure
