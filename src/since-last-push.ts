@@ -11,7 +11,7 @@ import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readJsonPlanFile } from './plan/parse.js'
 import { hidePlanAttributes } from './inspect.js'
 import { comparePlans } from './plan/compare.js'
-import { commentClient } from './publish/github.js'
+import { createGitHubClient } from './publish/github.js'
 import { readRecordedComments } from './publish/comment.js'
 import type { RecordedComment } from './publish/comment.js'
 import type { RecordedRun } from './publish/comment-record.js'
@@ -28,8 +28,11 @@ export async function compareWithLastPush(
   if (!comment) return
   let recorded: RecordedComment[]
   try {
+    // Best effort, without retries of its own: the comment is written next, with retries, and a
+    // failing GitHub must not hold the step twice as long.
+    const github = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl, retries: 0 })
     recorded = await readRecordedComments(
-      commentClient(comment),
+      github,
       {
         owner: comment.repository.owner,
         repo: comment.repository.repo,

@@ -5,7 +5,6 @@ import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck'
-import type { CommentSettings } from '../settings.js'
 
 export type GitHub = ReturnType<typeof getOctokit>
 
@@ -76,19 +75,4 @@ function retryAfterRateLimit(
       (retrying ? `retrying in ${retryAfter}s.` : 'giving up.')
   )
   return retrying
-}
-
-const commentClients = new WeakMap<CommentSettings, GitHub>()
-
-/**
- * The client of one step's pull-request comments, shared by whoever reads or writes them, so that
- * the token's identity (see ./identity.ts) is asked once.
- */
-export function commentClient(comment: CommentSettings): GitHub {
-  let client = commentClients.get(comment)
-  if (!client) {
-    client = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl })
-    commentClients.set(comment, client)
-  }
-  return client
 }

@@ -5,7 +5,7 @@ import type { WorkspaceResult } from '../result.js'
 import { workspaceKey } from '../result.js'
 import { renderSummary } from '../render/report.js'
 import type { RenderOptions } from '../render/report.js'
-import { commentClient, createGitHubClient } from './github.js'
+import { createGitHubClient } from './github.js'
 import type { GitHub } from './github.js'
 import { deleteOwnMarkedComments, publishComment } from './comment.js'
 import { commentBodies, partMarkersAfter } from './comment-parts.js'
@@ -81,7 +81,7 @@ async function publishComments(
 ): Promise<{ posted: PostedComments; failure?: string }> {
   const posted = new Map<WorkspaceResult, PostedComment>()
   try {
-    const github = commentClient(comment)
+    const github = createGitHubClient({ token: comment.token, baseUrl: comment.apiUrl })
     const groups = comment.layout === 'combined' ? [results] : results.map(result => [result])
     for (const group of groups) {
       if (signal.aborted) break
