@@ -13,7 +13,7 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/corpus/', '\\.slow\\.test\\.ts$'],
   testTimeout: 30000,
-  // The end-to-end suites mostly wait on loopback servers and child processes, so on a 2-core
-  // machine four workers overlap that waiting instead of running every suite in turn.
-  maxWorkers: 4
+  // The end-to-end suites mostly wait on loopback servers, polls and child processes, so on a
+  // 2-core machine eight workers overlap that waiting instead of running the suites in turn.
+  maxWorkers: 8
 }
