@@ -1,11 +1,12 @@
 // Jest global setup: the end-to-end suites run a bundle built from the source being edited, not the
-// committed dist/ (which CI checks for staleness on its own). The bundle is built with the same
+// committed dist/ (which CI checks for staleness on its own), unless nothing was edited since
+// dist/ was built: a fresh clone then runs its committed dist/. The bundle is built with the same
 // `npm run package` command as dist/, into a cache folder named by a hash of everything that goes
 // into it (bundle-cache.mjs). The build runs in the background: the unit suites run meanwhile
 // (the sequencer puts them first), and the suites that run the bundle wait for it (run-action.ts).
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import {
@@ -26,6 +27,7 @@ export default async function buildSourceBundle(config: SetupConfig): Promise<vo
   if (!(await selectsBundleUsers(config.testPathPattern ?? ''))) return
   const folder = await bundleFolder()
   const entry = path.join(folder, 'index.js')
+  if (!existsSync(entry) && (await committedBundleIsCurrent())) await seedFromDist(folder)
   if (existsSync(entry)) {
     const now = new Date()
     await utimes(folder, now, now)
@@ -38,6 +40,40 @@ export default async function buildSourceBundle(config: SetupConfig): Promise<vo
   }
   // Workers start after global setup and inherit its environment.
   process.env.E2E_ACTION_ENTRY = entry
+}
+
+/** What goes into the bundle, as bundle-cache.mjs hashes it. */
+const BUNDLE_INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json']
+
+/**
+ * Whether the committed dist/ is the build of this checkout's source, so a fresh clone need not
+ * build it again: nothing that goes into the bundle, nor dist/, differs from the last commit, and
+ * the last commit that changed the inputs also is, or comes before, the last that changed dist/
+ * (CI fails a commit whose dist/ is not the build of its source).
+ */
+async function committedBundleIsCurrent(): Promise<boolean> {
+  const git = async (...args: string[]): Promise<string> =>
+    (await promisify(execFile)('git', args, { cwd: PROJECT_ROOT })).stdout.trim()
+  try {
+    if ((await git('status', '--porcelain', '--', ...BUNDLE_INPUTS, 'dist')) !== '') return false
+    const inputs = await git('rev-list', '-1', 'HEAD', '--', ...BUNDLE_INPUTS)
+    const dist = await git('rev-list', '-1', 'HEAD', '--', 'dist')
+    if (inputs === '' || dist === '') return false
+    await git('merge-base', '--is-ancestor', inputs, dist)
+    return true
+  } catch {
+    // Not a git checkout, or the inputs changed after dist/ was last built.
+    return false
+  }
+}
+
+async function seedFromDist(folder: string): Promise<void> {
+  const seeding = `${folder}.${process.pid}`
+  await rm(seeding, { recursive: true, force: true })
+  await mkdir(CACHE, { recursive: true })
+  await cp(path.join(PROJECT_ROOT, 'dist'), seeding, { recursive: true })
+  await rm(folder, { recursive: true, force: true })
+  await rename(seeding, folder)
 }
 
 async function build(folder: string): Promise<void> {
