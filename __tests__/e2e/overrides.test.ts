@@ -2,7 +2,7 @@
 // re-evaluation of the sticky comment's runs on a review event, and the gates nothing waives.
 import { describe, expect, it } from '@jest/globals'
 import { HEAD_SHA, PR_NUMBER, pullRequestEvent } from '../../test/sim/runner.mjs'
-import { CHANGES, addRun, decoded } from './post-plan-fixtures.js'
+import { CHANGES, addRun, decoded, failedOpaStage } from './post-plan-fixtures.js'
 import { useWorld } from './world.js'
 import type { World } from './world.js'
 
@@ -123,28 +123,13 @@ describe('an approving review', () => {
     world().github.verdicts.addReview(PR_NUMBER, { user: 'alice', state: 'APPROVED' })
     const run = addRun(world(), 'errored', {
       taskStages: [
-        {
-          stage: 'post_plan',
-          status: 'failed',
-          policyEvaluations: [
-            {
-              kind: 'opa',
-              status: 'failed',
-              policySets: [
-                {
-                  name: 'guardrails',
-                  outcomes: [
-                    {
-                      policy_name: 'deny-public-ingress',
-                      status: 'failed',
-                      enforcement_level: 'mandatory'
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        }
+        failedOpaStage('guardrails', [
+          {
+            policy_name: 'deny-public-ingress',
+            status: 'failed',
+            enforcement_level: 'mandatory'
+          }
+        ])
       ]
     })
 

@@ -2,6 +2,7 @@
 // reports, and how a test reads the comment.
 import { expect } from '@jest/globals'
 import type { PostPlanSpec, RunSpec } from '../../test/sim/tfc.mjs'
+import type { PolicyOutcomeSpec, TaskStageSpec } from '../../test/sim/tfc-post-plan.mjs'
 import { fixture, plainText } from './world.js'
 import type { World } from './world.js'
 
@@ -41,6 +42,16 @@ export const PASSING_OPA = {
       ]
     }
   ]
+}
+/** A failed post-plan stage whose one OPA policy set has these outcomes. */
+export function failedOpaStage(setName: string, outcomes: PolicyOutcomeSpec[]): TaskStageSpec {
+  return {
+    stage: 'post_plan',
+    status: 'failed',
+    policyEvaluations: [
+      { kind: 'opa', status: 'failed', policySets: [{ name: setName, outcomes }] }
+    ]
+  }
 }
 export const SOFT_FAILED_SENTINEL = `Sentinel Result: false
 

@@ -8,7 +8,8 @@ import {
   SOFT_FAILED_SENTINEL,
   addRun,
   commentOf,
-  decoded
+  decoded,
+  failedOpaStage
 } from './post-plan-fixtures.js'
 import { useWorld, plainText } from './world.js'
 
@@ -70,40 +71,25 @@ describe('waiting for the whole run', () => {
   it('fails a run errored by a mandatory OPA policy although its plan finished, showing the policy and its output', async () => {
     const run = addRun(world(), 'errored', {
       taskStages: [
-        {
-          stage: 'post_plan',
-          status: 'failed',
-          policyEvaluations: [
-            {
-              kind: 'opa',
-              status: 'failed',
-              policySets: [
-                {
-                  name: 'aws-baseline',
-                  outcomes: [
-                    {
-                      policy_name: 'deny-public-ingress',
-                      status: 'failed',
-                      enforcement_level: 'mandatory',
-                      description: 'No 0.0.0.0/0 ingress',
-                      output: [
-                        {
-                          print:
-                            'aws_security_group.web allows @octocat <script>alert(1)</script> from 0.0.0.0/0'
-                        }
-                      ]
-                    },
-                    {
-                      policy_name: 'tags-required',
-                      status: 'passed',
-                      enforcement_level: 'mandatory'
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        }
+        failedOpaStage('aws-baseline', [
+          {
+            policy_name: 'deny-public-ingress',
+            status: 'failed',
+            enforcement_level: 'mandatory',
+            description: 'No 0.0.0.0/0 ingress',
+            output: [
+              {
+                print:
+                  'aws_security_group.web allows @octocat <script>alert(1)</script> from 0.0.0.0/0'
+              }
+            ]
+          },
+          {
+            policy_name: 'tags-required',
+            status: 'passed',
+            enforcement_level: 'mandatory'
+          }
+        ])
       ]
     })
 
