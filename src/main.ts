@@ -4,13 +4,9 @@ import { context } from '@actions/github'
 import { getSettings } from './settings.js'
 import type { Settings } from './settings.js'
 import { createTfcClient } from './tfc/client.js'
-import type { TfcClient } from './tfc/client.js'
-import { discoverRuns } from './tfc/discovery.js'
-import { watchRunList } from './tfc/run-list-watch.js'
-import { isPlanOver, isRunOver } from './tfc/run-progress.js'
 import { createLimiter } from './util/concurrency.js'
 import { inspectTarget } from './inspect.js'
-import type { InspectTarget } from './inspect.js'
+import { describeTarget, resolveTargets } from './targets.js'
 import type { WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { publish } from './publish/publish.js'
@@ -21,7 +17,6 @@ import { watchCancellation } from './util/cancellation.js'
 import { errorMessage } from './util/error-message.js'
 import { createGitHubClient } from './publish/github.js'
 import type { GitHub } from './publish/github.js'
-import { recordedRunsForHead } from './github/recorded-runs.js'
 import { readWaiver } from './github/verdicts.js'
 import { pullRequestLocation } from './github/pull-request.js'
 import { applyOverrides } from './gates/overrides.js'
@@ -31,12 +26,6 @@ import { applyOverrides } from './gates/overrides.js'
  * limits; discovered runs wait in the organization's run list until they may be over.
  */
 const CONCURRENT_RUNS = 8
-
-/** What to inspect, and (for discovered runs) when each may start to be awaited on its own. */
-interface Targets {
-  targets: InspectTarget[]
-  ready?: (target: InspectTarget) => Promise<void>
-}
 
 export async function run(): Promise<void> {
   const cancellation = watchCancellation()
@@ -92,62 +81,6 @@ export async function run(): Promise<void> {
   }
 }
 
-async function resolveTargets(
-  client: TfcClient,
-  github: GitHub | undefined,
-  settings: Settings,
-  signal: AbortSignal
-): Promise<Targets> {
-  const target = settings.target
-  switch (target.kind) {
-    case 'recorded': {
-      const pullRequest = settings.pullRequest
-      // Settings require a pull request and a token for a re-evaluation.
-      if (!github || !pullRequest) throw new Error('No pull request to re-evaluate.')
-      const runs = await recordedRunsForHead(
-        github,
-        pullRequestLocation(pullRequest),
-        settings.commentLabel
-      )
-      core.info(`Re-evaluating the gates of ${runs.map(run => run.runId ?? run.planId).join(', ')}`)
-      return {
-        targets: runs.map(run => (run.runId ? { runId: run.runId } : { planId: run.planId }))
-      }
-    }
-    case 'runs':
-      return { targets: target.runIds.map(runId => ({ runId })) }
-    case 'plans':
-      return { targets: target.planIds.map(planId => ({ planId })) }
-    case 'discover': {
-      const runs = await discoverRuns(client, {
-        organization: target.organization,
-        workspaces: target.workspaces,
-        commitSha: target.commitSha,
-        appliedOnly: settings.waitFor === 'apply',
-        timeoutMs: settings.waitTimeoutMs,
-        pollIntervalMs: settings.pollIntervalMs,
-        log: line => core.info(line),
-        signal
-      })
-      const targets = runs.map(found => ({ runId: found.runId }))
-      // An apply is awaited run by run: each one's own wait reports a run left awaiting a person
-      // (and sets its pending commit status) when the run list would only time it out.
-      if (runs.length === 1 || settings.waitFor === 'apply') return { targets }
-      const watch = watchRunList(client, {
-        organization: target.organization,
-        commitSha: target.commitSha,
-        runs,
-        isOver: settings.waitFor === 'run' ? isRunOver : isPlanOver,
-        timeoutMs: settings.waitTimeoutMs,
-        pollIntervalMs: settings.pollIntervalMs,
-        log: line => core.info(line),
-        signal
-      })
-      return { targets, ready: found => watch.mayBeOver(describeTarget(found)) }
-    }
-  }
-}
-
 /**
  * Moves the tripped gates that an allowed approval or label waives out of the failing ones. Without
  * a pull request (a push, a merge queue) there is nothing to approve: the gates stay as they are.
@@ -182,8 +115,4 @@ function runLink(): string | undefined {
   const { serverUrl, runId, repo } = context
   if (!runId || !process.env.GITHUB_REPOSITORY) return undefined
   return `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`
-}
-
-function describeTarget(target: InspectTarget): string {
-  return 'runId' in target ? target.runId : target.planId
 }
