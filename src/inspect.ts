@@ -4,8 +4,8 @@ import type { Settings } from './settings.js'
 import type { TfcClient } from './tfc/client.js'
 import type { WorkspaceResult } from './result.js'
 import type { PlanModel } from './plan/model.js'
-import { buildPlanModel, modelFromApiCounts } from './plan/model.js'
-import { hideAttributes } from './plan/hide-attributes.js'
+import { modelFromApiCounts } from './plan/model.js'
+import { buildVisiblePlanModel } from './plan/hide-attributes.js'
 import { PlanParseError, readJsonPlanFile } from './plan/parse.js'
 import { holdsProviderSchemas, usedProviderSchemasInTail } from './plan/schema-tail.js'
 import type { SchemaUse } from './plan/schema.js'
@@ -205,7 +205,7 @@ async function readPlanDetails(
     const [plan, beside] = await Promise.all([readJsonPlanFile(download.path), schemasBeside])
     if (beside?.note !== undefined) warn(beside.note)
     const schemas = beside?.tail && usedProviderSchemasInTail(beside.tail, resourcesOf(plan))
-    model = hidePlanAttributes(
+    model = buildVisiblePlanModel(
       {
         // The redacted plan does not name its Terraform version; the run does.
         ...(snapshot.terraformVersion !== undefined && {
@@ -215,7 +215,7 @@ async function readPlanDetails(
         ...(schemas !== undefined && { provider_schemas: schemas })
       },
       download.kind,
-      settings
+      settings.hideAttributes
     )
   } catch (error) {
     await schemasBeside
@@ -308,15 +308,6 @@ async function addSentinelMocks(
     core.warning(why)
     result.warnings.push(why)
   }
-}
-
-/** The plan's model, with the attributes of `hide-attributes` left out of its diffs. */
-export function hidePlanAttributes(
-  plan: JsonPlan,
-  source: 'json' | 'redacted-json',
-  settings: Pick<Settings, 'hideAttributes'>
-): PlanModel {
-  return hideAttributes(buildPlanModel(plan, source), settings.hideAttributes)
 }
 
 /** The plan's API counts, for when there is no JSON plan (yet, or at all). */

@@ -9,7 +9,7 @@ import type { SinceLastPush, WorkspaceResult } from './result.js'
 import { workspaceKey } from './result.js'
 import { downloadJsonPlan } from './tfc/json-plan.js'
 import { readJsonPlanFile } from './plan/parse.js'
-import { hidePlanAttributes } from './inspect.js'
+import { buildVisiblePlanModel } from './plan/hide-attributes.js'
 import { comparePlans } from './plan/compare.js'
 import { createGitHubClient } from './publish/github.js'
 import { readRecordedComments } from './publish/comment.js'
@@ -102,7 +102,11 @@ async function compareWith(
     const download = await downloadJsonPlan(client, { planId }, { destDir: settings.tempDir })
     if (download.kind === 'unavailable') return { ...shown, unavailable: download.reason }
     path = download.path
-    const model = hidePlanAttributes(await readJsonPlanFile(path), download.kind, settings)
+    const model = buildVisiblePlanModel(
+      await readJsonPlanFile(path),
+      download.kind,
+      settings.hideAttributes
+    )
     return { ...shown, comparison: comparePlans(model, result.model) }
   } catch (error) {
     return { ...shown, unavailable: errorMessage(error) }

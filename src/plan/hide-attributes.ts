@@ -2,8 +2,18 @@
 // timestamps). Only the values shown change: each resource keeps its action, so counts and gates
 // stay as they are, and it says how many attribute changes were hidden. Pure.
 import type { PlanModel, ResourceChangeModel } from './model.js'
-import type { JsonChange, JsonValue } from './types.js'
+import { buildPlanModel } from './model.js'
+import type { JsonChange, JsonPlan, JsonValue } from './types.js'
 import { isJsonObject, jsonEqual, marksAnything } from './json-value.js'
+
+/** The plan's model, with the attributes of `hide-attributes` left out of its diffs. */
+export function buildVisiblePlanModel(
+  plan: JsonPlan,
+  source: 'json' | 'redacted-json',
+  hidden: readonly string[]
+): PlanModel {
+  return hideAttributes(buildPlanModel(plan, source), hidden)
+}
 
 /**
  * A name (`tags_all`) hides that attribute at any depth; a dotted path (`*.last_modified`,

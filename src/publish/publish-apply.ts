@@ -6,11 +6,9 @@ import { renderSummary } from '../render/report.js'
 import { renderApplySummary } from '../render/apply-report.js'
 import { utf8Length } from '../render/budget.js'
 import { publishApplyComments } from './apply-comment.js'
-import { SUMMARY_LIMIT, linkedCommit } from './publish.js'
-import { writeJobSummary } from './summary.js'
-import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
+import { SUMMARY_LIMIT, linkedCommit, writeSummaryAndOutputs } from './publish.js'
+import { buildOutputs } from './outputs.js'
 import { createMasker } from '../util/mask.js'
-import * as core from '@actions/core'
 import type { PostedComments } from './posted.js'
 
 /** The plan below the apply gets what the apply leaves of the summary's limit. */
@@ -56,10 +54,6 @@ export async function publishApply(
     summaryUrl: runLink,
     maxLength: SUMMARY_LIMIT - utf8Length(applied)
   })
-  const outputs = maskOutputs(buildOutputs(results, comments), masker)
-  // From here on the runner hides every value a mask found, in this step's log too.
-  for (const value of masker.found) core.setSecret(value)
-  await writeJobSummary(`${applied}\n${planned}`)
-  setOutputs(outputs)
+  await writeSummaryAndOutputs(`${applied}\n${planned}`, buildOutputs(results, comments), masker)
   return problems
 }

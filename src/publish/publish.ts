@@ -12,6 +12,7 @@ import { commentBodies, partMarkersAfter } from './comment-parts.js'
 import { writeJobSummary } from './summary.js'
 import { buildOutputs, maskOutputs, setOutputs } from './outputs.js'
 import { createMasker } from '../util/mask.js'
+import type { Masker } from '../util/mask.js'
 import type { PostedComment, PostedComments } from './posted.js'
 import { errorMessage } from '../util/error-message.js'
 import { commentRecordLine, recordOf } from './comment-record.js'
@@ -63,12 +64,23 @@ export async function publish(
     for (const warning of warnings) core.warning(warning)
   }
   const summary = renderSummary(results, { ...base, maxLength: SUMMARY_LIMIT })
-  const outputs = maskOutputs(buildOutputs(results, comments), masker)
-  // From here on the runner hides every value a mask found, in this step's log too.
+  await writeSummaryAndOutputs(summary, buildOutputs(results, comments), masker)
+  return problems
+}
+
+/**
+ * The last of publishing, for a plan and for an apply: the outputs masked, every value a mask
+ * found registered with the runner (hidden in this step's log from here on), then both written.
+ */
+export async function writeSummaryAndOutputs(
+  summary: string,
+  outputs: Record<string, string>,
+  masker: Masker
+): Promise<void> {
+  const masked = maskOutputs(outputs, masker)
   for (const value of masker.found) core.setSecret(value)
   await writeJobSummary(summary)
-  setOutputs(outputs)
-  return problems
+  setOutputs(masked)
 }
 
 /** The comments written, also those written before a failure stopped the others. */

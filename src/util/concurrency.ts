@@ -9,35 +9,25 @@ export async function mapConcurrent<T, R>(
   limit: number,
   fn: (item: T, index: number) => Promise<R>
 ): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length)
-  let nextIndex = 0
-  const worker = async (): Promise<void> => {
-    while (nextIndex < items.length) {
-      const index = nextIndex++
-      try {
-        results[index] = { status: 'fulfilled', value: await fn(items[index], index) }
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason }
-      }
-    }
-  }
-  const workers = Math.max(1, Math.min(Math.floor(limit), items.length))
-  await Promise.all(Array.from({ length: workers }, worker))
-  return results
+  const limited = createLimiter(limit)
+  return Promise.allSettled(items.map((item, index) => limited(() => fn(item, index))))
 }
 
 /** Runs the calls given to it with at most `limit` pending at a time, in the order they came. */
 export function createLimiter(limit: number): <R>(call: () => Promise<R>) => Promise<R> {
+  const most = Math.max(1, Math.floor(limit))
   let active = 0
   const queued: (() => void)[] = []
   return async call => {
-    if (active >= limit) await new Promise<void>(resolve => queued.push(resolve))
-    active++
+    // A finished call hands its slot straight to the next in line: `active` only counts slots.
+    if (active >= most) await new Promise<void>(resolve => queued.push(resolve))
+    else active++
     try {
       return await call()
     } finally {
-      active--
-      queued.shift()?.()
+      const next = queued.shift()
+      if (next) next()
+      else active--
     }
   }
 }
